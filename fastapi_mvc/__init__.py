@@ -1,0 +1,1 @@
+"""fastapi-mvc: create, extend and update production-ready FastAPI projects."""

@@ -1,0 +1,207 @@
+"""The template versions this installation carries, as a git repository copier can replay.
+
+copier records the template's `_src_path` and `_commit` in a project's answers file, and its
+update replays the template at that commit before merging in the new one. So that this works
+offline and from a wheel, the package ships its released template versions as a git bundle
+(`template-history.bundle`, one tagged commit per release). On first use the bundle is fetched
+into a cache repository, and the packaged template (which may be newer than the last release in a
+source checkout) is committed on top of the newest release with a fixed identity and date, so the
+same template always gets the same commit id on every machine.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from fastapi_mvc.errors import UsageError
+from fastapi_mvc.git import git
+from fastapi_mvc.resources import HISTORY_BUNDLE, TEMPLATE_DIR
+
+# Commits made for an unreleased template must hash the same everywhere.
+_FIXED_IDENTITY = {
+    "GIT_AUTHOR_NAME": "fastapi-mvc",
+    "GIT_AUTHOR_EMAIL": "template@fastapi-mvc",
+    "GIT_COMMITTER_NAME": "fastapi-mvc",
+    "GIT_COMMITTER_EMAIL": "template@fastapi-mvc",
+    "GIT_AUTHOR_DATE": "2000-01-01T00:00:00+0000",
+    "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000",
+}
+_IGNORED = "__pycache__/\n*.py[co]\n.DS_Store\n"
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """What copier is pointed at: a repository (as recorded in answers) and a ref in it."""
+
+    src_path: str
+    vcs_ref: str | None
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "fastapi-mvc"
+
+
+def repository_path() -> Path:
+    return cache_dir() / "template"
+
+
+def recorded_path(path: Path) -> str:
+    """The repository path as written to answers: `~/...` when under home, for portability."""
+    home = Path(os.path.expanduser("~"))
+    try:
+        return "~/" + path.relative_to(home).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def released_versions() -> list[str]:
+    """Template versions carried by this installation, oldest first."""
+    repo = ensure_repository()
+    return _sorted_tags(repo)
+
+
+def current_source() -> TemplateSource:
+    """The packaged template, as a commit of the cache repository."""
+    repo = ensure_repository()
+    return TemplateSource(recorded_path(repo), _packaged_ref(repo))
+
+
+def source_for_version(version: str) -> TemplateSource:
+    """A released template version, or UsageError listing the ones carried."""
+    repo = ensure_repository()
+    versions = _sorted_tags(repo)
+    if version not in versions:
+        carried = ", ".join(versions) or "none"
+        raise UsageError(
+            f"template version {version!r} is not carried by this fastapi-mvc",
+            f"use one of: {carried}",
+        )
+    return TemplateSource(recorded_path(repo), version)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def ensure_repository() -> Path:
+    """Create or refresh the cache repository from the bundle; return its path."""
+    repo = repository_path()
+    with _locked(cache_dir() / "template.lock"):
+        if not (repo / ".git").is_dir():
+            repo.mkdir(parents=True, exist_ok=True)
+            git("init", "-q", str(repo))
+            (repo / ".git" / "info").mkdir(exist_ok=True)
+            (repo / ".git" / "info" / "exclude").write_text(_IGNORED)
+        if HISTORY_BUNDLE.is_file():
+            marker = repo / ".git" / "fastapi-mvc-bundles"
+            digest = hashlib.sha256(HISTORY_BUNDLE.read_bytes()).hexdigest()
+            seen = marker.read_text().split() if marker.is_file() else []
+            if digest not in seen:
+                git("fetch", "-q", str(HISTORY_BUNDLE), "+refs/tags/*:refs/tags/*", cwd=repo)
+                marker.write_text("\n".join([*seen, digest]) + "\n")
+    return repo
+
+
+def _sorted_tags(repo: Path) -> list[str]:
+    versions = []
+    for tag in git("tag", "--list", cwd=repo).split():
+        try:
+            versions.append((Version(tag), tag))
+        except InvalidVersion:
+            continue
+    return [tag for _, tag in sorted(versions)]
+
+
+def _fingerprint(directory: Path) -> str:
+    """Cheap identity of a template tree: paths, sizes and mtimes."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*")):
+        if "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
+            continue
+        stat = path.lstat()
+        digest.update(f"{path.relative_to(directory)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def tree_of(directory: Path, repo: Path) -> str:
+    """Write `directory` as a git tree object into `repo` without touching its work tree."""
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {"GIT_INDEX_FILE": os.path.join(scratch, "index"), "GIT_WORK_TREE": str(directory)}
+        git("add", "-A", ".", cwd=directory, env={**env, "GIT_DIR": str(repo / ".git")})
+        return git("write-tree", cwd=repo, env=env).strip()
+
+
+def _packaged_ref(repo: Path) -> str:
+    """The tag whose tree is the packaged template, or a reproducible commit on the newest one."""
+    memo_file = repo / ".git" / "fastapi-mvc-refs.json"
+    key = _fingerprint(TEMPLATE_DIR)
+    memo = json.loads(memo_file.read_text()) if memo_file.is_file() else {}
+    if key in memo:
+        return memo[key]
+    tree = tree_of(TEMPLATE_DIR, repo)
+    tags = _sorted_tags(repo)
+    ref = next((tag for tag in reversed(tags) if _tree_of_ref(repo, tag) == tree), None)
+    if ref is None:
+        parent = ["-p", tags[-1]] if tags else []
+        message = "Unreleased template of the installed fastapi-mvc"
+        ref = git("commit-tree", tree, *parent, "-m", message, cwd=repo, env=_FIXED_IDENTITY)
+        ref = ref.strip()
+    memo[key] = ref
+    memo_file.write_text(json.dumps(memo))
+    return ref
+
+
+def _tree_of_ref(repo: Path, ref: str) -> str:
+    return git("rev-parse", f"{ref}^{{tree}}", cwd=repo).strip()
+
+
+def release(version: str, bundle: Path = HISTORY_BUNDLE) -> str:
+    """Add the packaged template as release `version` to the history bundle; return its commit.
+
+    The maintainers' release step (`make release-template VERSION=x.y.z`): run it once per
+    release, before building the wheel, and commit the updated bundle.
+    """
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise UsageError(f"{version!r} is not a PEP 440 version", "use e.g. 0.30.0") from None
+    with tempfile.TemporaryDirectory() as scratch:
+        repo = Path(scratch)
+        git("init", "-q", cwd=repo)
+        (repo / ".git" / "info" / "exclude").write_text(_IGNORED)
+        tags = []
+        if bundle.is_file():
+            git("fetch", "-q", str(bundle), "+refs/tags/*:refs/tags/*", cwd=repo)
+            tags = _sorted_tags(repo)
+        if version in tags:
+            raise UsageError(f"template version {version} is already released", "bump the version")
+        if tags and Version(version) < Version(tags[-1]):
+            raise UsageError(
+                f"template version {version} is older than the last release {tags[-1]}",
+                "release a newer version",
+            )
+        tree = tree_of(TEMPLATE_DIR, repo)
+        if tags and _tree_of_ref(repo, tags[-1]) == tree:
+            raise UsageError(
+                f"the template has not changed since {tags[-1]}", "change it before releasing"
+            )
+        parent = ["-p", tags[-1]] if tags else []
+        commit = git("commit-tree", tree, *parent, "-m", f"Template {version}", cwd=repo).strip()
+        git("tag", version, commit, cwd=repo)
+        git("bundle", "create", "-q", str(bundle), "--tags", cwd=repo)
+        return commit

@@ -1,0 +1,1 @@
+"""The builtin generators, one folder each."""

@@ -1,0 +1,1 @@
+"""The project template that `fastapi-mvc new` renders: data, not code."""
