@@ -1,0 +1,74 @@
+"""Helpers every test shares: run the CLI, make a project, look at files, find free ports."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from fastapi_mvc.cli import app
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, cwd: Path | None = None, input: str | None = None):
+    """Invoke `fastapi-mvc ARGS` in-process, as a user would from `cwd`; returns click's Result."""
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def run_tool(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600):
+    """Run `fastapi-mvc ARGS` as a separate process (what a shell user gets)."""
+    return subprocess.run(
+        [sys.executable, "-m", "fastapi_mvc", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def new_project(parent: Path, name: str = "demo", *flags: str) -> Path:
+    """`fastapi-mvc new -n -I NAME FLAGS` in `parent`; returns the project root."""
+    result = run_cli("new", "-n", "-I", "-q", *flags, str(parent / name))
+    assert result.exit_code == 0, result.output
+    return parent / name
+
+
+def assert_file(path: Path, *patterns: str) -> str:
+    """The file exists and matches every regex pattern; returns its text."""
+    assert path.is_file(), f"{path} does not exist"
+    text = path.read_text()
+    for pattern in patterns:
+        assert re.search(pattern, text, re.MULTILINE), f"{path} does not match {pattern!r}"
+    return text
+
+
+def assert_no_file(path: Path) -> None:
+    assert not path.exists(), f"{path} exists"
+
+
+def tree_checksum(root: Path) -> str:
+    """sha256 over the sorted relative paths and contents of every file outside .git."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
