@@ -205,3 +205,14 @@ def release(version: str, bundle: Path = HISTORY_BUNDLE) -> str:
         git("tag", version, commit, cwd=repo)
         git("bundle", "create", "-q", str(bundle), "--tags", cwd=repo)
         return commit
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m fastapi_mvc.template_versions VERSION")
+    try:
+        print(f"released template {sys.argv[1]} as {release(sys.argv[1])} in {HISTORY_BUNDLE}")
+    except UsageError as error:
+        sys.exit(f"Error: {error}")

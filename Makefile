@@ -1,0 +1,31 @@
+.DEFAULT_GOAL := help
+VENV := .venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help setup test unit-test integration-test lint bench release-template
+
+help:  ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+setup:  ## Install system packages, the tool (editable, with dev deps) and the validators
+	bash .ci/setup.sh
+
+test: setup  ## Run the whole test suite (unit + integration)
+	$(VENV)/bin/python -m pytest
+
+unit-test: setup  ## Run the fast unit tests only
+	$(VENV)/bin/python -m pytest tests/unit
+
+integration-test: setup  ## Run the integration tests only
+	$(VENV)/bin/python -m pytest tests/integration
+
+lint:  ## black and ruff on the tool's own code
+	$(VENV)/bin/black --check fastapi_mvc tests bench
+	$(VENV)/bin/ruff check fastapi_mvc tests bench
+
+bench:  ## Print the benchmarks
+	for script in bench/*.py; do $(VENV)/bin/python $$script; done
+
+release-template:  ## Add the current template as release VERSION to the bundled history
+	@test -n "$(VERSION)" || { echo "usage: make release-template VERSION=x.y.z"; exit 2; }
+	$(VENV)/bin/python -m fastapi_mvc.template_versions $(VERSION)
