@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-import click
+import typer
 
 _COLOURS = {
     "create": "green",
@@ -36,21 +36,21 @@ class Console:
     def status(self, verb: str, subject: str) -> None:
         if self.quiet:
             return
-        label = click.style(f"{verb:>12}", fg=_COLOURS.get(verb, "white"), bold=True)
-        click.echo(f"{label}  {subject}", err=True)
+        label = typer.style(f"{verb:>12}", fg=_COLOURS.get(verb, "white"), bold=True)
+        typer.echo(f"{label}  {subject}", err=True)
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            click.echo(message, err=True)
+            typer.echo(message, err=True)
 
     def debug(self, message: str) -> None:
         if self.verbose:
-            click.secho(message, err=True, dim=True)
+            typer.secho(message, err=True, dim=True)
 
 
 def error(message: str) -> None:
     """One red line on stderr."""
-    click.secho(f"Error: {message}", err=True, fg="red")
+    typer.secho(f"Error: {message}", err=True, fg="red")
 
 
 def is_interactive() -> bool:

@@ -6,10 +6,8 @@ so `--help` stays fast and never executes project code.
 
 from __future__ import annotations
 
-from importlib.metadata import version
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -24,27 +22,28 @@ class AliasGroup(TyperGroup):
 
     aliases: dict[str, str] = ALIASES
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
 
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
         return (command.name if command else name), command, rest
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except FastapiMvcError as error:
             if isinstance(error, CommandFailed) and error.output:
-                click.echo(error.output.rstrip(), err=True)
+                typer.echo(error.output.rstrip(), err=True)
             if ctx.obj and ctx.obj.get("verbose"):
                 import traceback
 
                 traceback.print_exc()
             console.error(str(error))
             raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("\nAborted", err=True)
+            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
@@ -60,6 +59,8 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
+        from importlib.metadata import version
+
         typer.echo(f"fastapi-mvc {version('fastapi-mvc')}")
         raise typer.Exit()
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fastapi_mvc.new_project import License
+from fastapi_mvc.licenses import License
 
 _FEATURES = "Features (all on unless skipped)"
 _TEMPLATE = "Template"
@@ -15,7 +15,7 @@ _TEMPLATE = "Template"
 
 def new(
     ctx: typer.Context,
-    app_path: Annotated[Path, typer.Argument(help="Where to create the project; its last part names it.")],
+    app_path: Annotated[str, typer.Argument(help="Where to create the project; its last part names it.")],
     skip_redis: Annotated[bool, typer.Option("-R", "--skip-redis", help="No Redis client utility.", rich_help_panel=_FEATURES)] = False,
     skip_aiohttp: Annotated[bool, typer.Option("-A", "--skip-aiohttp", help="No aiohttp client utility.", rich_help_panel=_FEATURES)] = False,
     skip_vagrantfile: Annotated[bool, typer.Option("-V", "--skip-vagrantfile", help="No Vagrantfile.", rich_help_panel=_FEATURES)] = False,
@@ -44,8 +44,12 @@ def new(
     from fastapi_mvc import console
     from fastapi_mvc.new_project import NewProject, check, install, render
 
+    from fastapi_mvc.errors import UsageError
+
+    if not app_path.strip():
+        raise UsageError("the project path is empty", "give a path such as `blog`")
     request = NewProject(
-        path=app_path,
+        path=Path(app_path),
         license=license.value if license else None,
         repo_url=repo_url,
         use_repo=use_repo,
