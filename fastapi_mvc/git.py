@@ -40,9 +40,12 @@ def config_value(key: str) -> str | None:
 
 
 def is_repository(path: Path) -> bool:
-    return subprocess.run(
-        ["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True
-    ).returncode == 0
+    return (
+        subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 def dirty_files(path: Path) -> list[str]:

@@ -65,21 +65,20 @@ def recorded_path(path: Path) -> str:
         return path.as_posix()
 
 
-def released_versions() -> list[str]:
+def released_versions(repo: Path | None = None) -> list[str]:
     """Template versions carried by this installation, oldest first."""
-    repo = ensure_repository()
-    return _sorted_tags(repo)
+    return _sorted_tags(repo or ensure_repository())
 
 
-def current_source() -> TemplateSource:
+def current_source(repo: Path | None = None) -> TemplateSource:
     """The packaged template, as a commit of the cache repository."""
-    repo = ensure_repository()
+    repo = repo or ensure_repository()
     return TemplateSource(recorded_path(repo), _packaged_ref(repo))
 
 
-def source_for_version(version: str) -> TemplateSource:
+def source_for_version(version: str, repo: Path | None = None) -> TemplateSource:
     """A released template version, or UsageError listing the ones carried."""
-    repo = ensure_repository()
+    repo = repo or ensure_repository()
     versions = _sorted_tags(repo)
     if version not in versions:
         carried = ", ".join(versions) or "none"
@@ -98,10 +97,10 @@ def _locked(path: Path) -> Iterator[None]:
         yield
 
 
-def ensure_repository() -> Path:
-    """Create or refresh the cache repository from the bundle; return its path."""
-    repo = repository_path()
-    with _locked(cache_dir() / "template.lock"):
+def ensure_repository(repo: Path | None = None) -> Path:
+    """Create or refresh the cache repository (default location) from the bundle; return it."""
+    repo = repo or repository_path()
+    with _locked(repo.parent / f"{repo.name}.lock"):
         if not (repo / ".git").is_dir():
             repo.mkdir(parents=True, exist_ok=True)
             git("init", "-q", str(repo))
@@ -134,7 +133,9 @@ def _fingerprint(directory: Path) -> str:
         if "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
             continue
         stat = path.lstat()
-        digest.update(f"{path.relative_to(directory)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(
+            f"{path.relative_to(directory)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+        )
     return digest.hexdigest()
 
 

@@ -28,7 +28,9 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None):
         os.chdir(old)
 
 
-def run_tool(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600):
+def run_tool(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600
+):
     """Run `fastapi-mvc ARGS` as a separate process (what a shell user gets)."""
     return subprocess.run(
         [sys.executable, "-m", "fastapi_mvc", *args],
@@ -63,8 +65,12 @@ def assert_no_file(path: Path) -> None:
 def tree_checksum(root: Path) -> str:
     """sha256 over the sorted relative paths and contents of every file outside .git."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(
+        p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts
+    ):
+        digest.update(
+            path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
+        )
     return digest.hexdigest()
 
 

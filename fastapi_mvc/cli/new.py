@@ -15,22 +15,80 @@ _TEMPLATE = "Template"
 
 def new(
     ctx: typer.Context,
-    app_path: Annotated[str, typer.Argument(help="Where to create the project; its last part names it.")],
-    skip_redis: Annotated[bool, typer.Option("-R", "--skip-redis", help="No Redis client utility.", rich_help_panel=_FEATURES)] = False,
-    skip_aiohttp: Annotated[bool, typer.Option("-A", "--skip-aiohttp", help="No aiohttp client utility.", rich_help_panel=_FEATURES)] = False,
-    skip_vagrantfile: Annotated[bool, typer.Option("-V", "--skip-vagrantfile", help="No Vagrantfile.", rich_help_panel=_FEATURES)] = False,
-    skip_helm: Annotated[bool, typer.Option("-H", "--skip-helm", help="No Helm chart.", rich_help_panel=_FEATURES)] = False,
-    skip_actions: Annotated[bool, typer.Option("-G", "--skip-actions", help="No GitHub Actions workflows.", rich_help_panel=_FEATURES)] = False,
-    skip_codecov: Annotated[bool, typer.Option("-C", "--skip-codecov", help="No Codecov upload in CI.", rich_help_panel=_FEATURES)] = False,
-    skip_nix: Annotated[bool, typer.Option("-N", "--skip-nix", help="No Nix expressions.", rich_help_panel=_FEATURES)] = False,
-    skip_install: Annotated[bool, typer.Option("-I", "--skip-install", help="Do not run `make install`.")] = False,
-    skip_git: Annotated[bool, typer.Option("--skip-git", help="Do not `git init` and commit the new project.")] = False,
-    license: Annotated[License | None, typer.Option("--license", help="License of the project [default: MIT].")] = None,
-    repo_url: Annotated[str | None, typer.Option("--repo-url", envvar="REPO_URL", help="Repository URL of the project.")] = None,
-    use_repo: Annotated[str | None, typer.Option("--use-repo", help="Render another copier template (path or git URL).", rich_help_panel=_TEMPLATE)] = None,
-    use_version: Annotated[str | None, typer.Option("--use-version", help="Template version (or, with --use-repo, git ref) to render.", rich_help_panel=_TEMPLATE)] = None,
-    no_interaction: Annotated[bool, typer.Option("-n", "--no-interaction", help="Ask nothing; take every default.")] = False,
-    force: Annotated[bool, typer.Option("-f", "--force", help="Render into a non-empty directory, overwriting files.")] = False,
+    app_path: Annotated[
+        str, typer.Argument(help="Where to create the project; its last part names it.")
+    ],
+    skip_redis: Annotated[
+        bool,
+        typer.Option(
+            "-R", "--skip-redis", help="No Redis client utility.", rich_help_panel=_FEATURES
+        ),
+    ] = False,
+    skip_aiohttp: Annotated[
+        bool,
+        typer.Option(
+            "-A", "--skip-aiohttp", help="No aiohttp client utility.", rich_help_panel=_FEATURES
+        ),
+    ] = False,
+    skip_vagrantfile: Annotated[
+        bool,
+        typer.Option("-V", "--skip-vagrantfile", help="No Vagrantfile.", rich_help_panel=_FEATURES),
+    ] = False,
+    skip_helm: Annotated[
+        bool, typer.Option("-H", "--skip-helm", help="No Helm chart.", rich_help_panel=_FEATURES)
+    ] = False,
+    skip_actions: Annotated[
+        bool,
+        typer.Option(
+            "-G", "--skip-actions", help="No GitHub Actions workflows.", rich_help_panel=_FEATURES
+        ),
+    ] = False,
+    skip_codecov: Annotated[
+        bool,
+        typer.Option(
+            "-C", "--skip-codecov", help="No Codecov upload in CI.", rich_help_panel=_FEATURES
+        ),
+    ] = False,
+    skip_nix: Annotated[
+        bool,
+        typer.Option("-N", "--skip-nix", help="No Nix expressions.", rich_help_panel=_FEATURES),
+    ] = False,
+    skip_install: Annotated[
+        bool, typer.Option("-I", "--skip-install", help="Do not run `make install`.")
+    ] = False,
+    skip_git: Annotated[
+        bool, typer.Option("--skip-git", help="Do not `git init` and commit the new project.")
+    ] = False,
+    license: Annotated[
+        License | None, typer.Option("--license", help="License of the project [default: MIT].")
+    ] = None,
+    repo_url: Annotated[
+        str | None,
+        typer.Option("--repo-url", envvar="REPO_URL", help="Repository URL of the project."),
+    ] = None,
+    use_repo: Annotated[
+        str | None,
+        typer.Option(
+            "--use-repo",
+            help="Render another copier template (path or git URL).",
+            rich_help_panel=_TEMPLATE,
+        ),
+    ] = None,
+    use_version: Annotated[
+        str | None,
+        typer.Option(
+            "--use-version",
+            help="Template version (or, with --use-repo, git ref) to render.",
+            rich_help_panel=_TEMPLATE,
+        ),
+    ] = None,
+    no_interaction: Annotated[
+        bool, typer.Option("-n", "--no-interaction", help="Ask nothing; take every default.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("-f", "--force", help="Render into a non-empty directory, overwriting files."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only errors.")] = False,
 ) -> None:
     """Create a new FastAPI project at APP_PATH.
@@ -42,9 +100,8 @@ def new(
     Example: fastapi-mvc new -n --skip-redis ~/src/blog
     """
     from fastapi_mvc import console
-    from fastapi_mvc.new_project import NewProject, check, install, render
-
     from fastapi_mvc.errors import UsageError
+    from fastapi_mvc.new_project import NewProject, check, install, render
 
     if not app_path.strip():
         raise UsageError("the project path is empty", "give a path such as `blog`")

@@ -25,7 +25,9 @@ def routes(
     try:
         pattern = re.compile(grep) if grep else None
     except re.error as error:
-        raise UsageError(f"invalid --grep pattern: {error}", "pass a Python regular expression") from None
+        raise UsageError(
+            f"invalid --grep pattern: {error}", "pass a Python regular expression"
+        ) from None
     table = Table("Method", "Path", "Controller", "Action", box=None, header_style="bold")
     for route in load_routes(Project.find()):
         row = (",".join(route.methods), route.path, route.module, route.function)

@@ -9,8 +9,12 @@ import typer
 
 def run(
     host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("-p", "--port", min=1, max=65535, help="Port to bind.")] = 8000,
-    install: Annotated[bool, typer.Option("-i", "--install", help="Run `make install` first.")] = False,
+    port: Annotated[
+        int, typer.Option("-p", "--port", min=1, max=65535, help="Port to bind.")
+    ] = 8000,
+    install: Annotated[
+        bool, typer.Option("-i", "--install", help="Run `make install` first.")
+    ] = False,
 ) -> None:
     """Start the project's development server (uvicorn with reload) in its own environment."""
     from fastapi_mvc.new_project import install as make_install

@@ -8,7 +8,8 @@ import pytest
 import yaml
 from support import assert_file, new_project, run_cli
 
-from fastapi_mvc import git, new_project as new_module
+from fastapi_mvc import git
+from fastapi_mvc import new_project as new_module
 
 
 def answers(project):
@@ -26,7 +27,9 @@ def test_names_derive_from_the_last_path_component(tmp_path):
 
 
 def test_answers_record_the_template_version_and_every_choice(tmp_path):
-    project = new_project(tmp_path, "shop", "-R", "-N", "--license", "ISC", "--repo-url", "https://example.com/shop")
+    project = new_project(
+        tmp_path, "shop", "-R", "-N", "--license", "ISC", "--repo-url", "https://example.com/shop"
+    )
     recorded = answers(project)
     assert recorded["_commit"]
     assert recorded["_src_path"].endswith("fastapi-mvc/template")
@@ -116,7 +119,9 @@ def test_an_unwritable_parent_is_refused(tmp_path):
 
 
 def test_a_missing_template_repository_is_refused(tmp_path):
-    result = run_cli("new", "-n", "-I", "--use-repo", str(tmp_path / "nowhere"), str(tmp_path / "blog"))
+    result = run_cli(
+        "new", "-n", "-I", "--use-repo", str(tmp_path / "nowhere"), str(tmp_path / "blog")
+    )
     assert result.exit_code == 2
     assert "does not exist" in result.output
     assert not (tmp_path / "blog").exists()
@@ -135,7 +140,17 @@ def test_an_unknown_template_version_lists_the_carried_ones(tmp_path):
     assert not (tmp_path / "blog").exists()
 
 
-@pytest.mark.parametrize("url", ["https://x.org/a'b", 'https://x.org/"a', "https://x.org/$HOME", "https://x.org/a b", "https://x.org/a\\b", "https://x.org/\nx"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.org/a'b",
+        'https://x.org/"a',
+        "https://x.org/$HOME",
+        "https://x.org/a b",
+        "https://x.org/a\\b",
+        "https://x.org/\nx",
+    ],
+)
 def test_a_repo_url_that_would_break_quoting_is_refused(tmp_path, url):
     result = run_cli("new", "-n", "-I", "--repo-url", url, str(tmp_path / "blog"))
     assert result.exit_code == 2

@@ -1,0 +1,95 @@
+"""`fastapi-mvc update`: bring the project to a newer template version, keeping user edits."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+
+class Conflict(str, Enum):
+    inline = "inline"
+    rej = "rej"
+
+
+def update(
+    no_interaction: Annotated[
+        bool, typer.Option("-n", "--no-interaction", help="Ask nothing; keep recorded answers.")
+    ] = False,
+    pretend: Annotated[
+        bool, typer.Option("-p", "--pretend", help="Show what would change; change nothing.")
+    ] = False,
+    use_version: Annotated[
+        str | None,
+        typer.Option("--use-version", help="Target template version [default: the installed one]."),
+    ] = None,
+    conflict: Annotated[
+        Conflict,
+        typer.Option("--conflict", help="How to leave conflicts: markers inline, or .rej files."),
+    ] = Conflict.inline,
+    enable: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--enable",
+            help="Turn a feature on (redis, aiohttp, helm, actions, codecov, nix, vagrantfile).",
+        ),
+    ] = None,
+    disable: Annotated[
+        list[str] | None, typer.Option("--disable", help="Turn a feature off.")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Print only the summary and errors.")
+    ] = False,
+) -> None:
+    """Update the project to the installed (or another carried) template version.
+
+    Works offline: the template versions ship with fastapi-mvc. Your edits are kept: merged, or
+    left as conflict markers (--conflict inline) or .rej files (--conflict rej) for you to resolve.
+    The project must be a clean git repository, so the update can be reviewed and undone.
+
+    Example: fastapi-mvc update --enable redis
+    """
+    from fastapi_mvc import console
+    from fastapi_mvc.updating import AlreadyUpToDate, UpdateRequest
+    from fastapi_mvc.updating import update as run_update
+
+    request = UpdateRequest(
+        use_version=use_version,
+        enable=enable or [],
+        disable=disable or [],
+        conflict=conflict.value,
+        pretend=pretend,
+        interactive=not no_interaction and console.is_interactive(),
+        quiet=quiet,
+    )
+    try:
+        summary = run_update(request)
+    except AlreadyUpToDate as done:
+        typer.echo(str(done))
+        return
+    if pretend:
+        typer.echo(
+            f"Pretended update {summary.from_version} -> {summary.to_version}: nothing was changed."
+        )
+        return
+    typer.echo(f"Updated template {summary.from_version} -> {summary.to_version}")
+    for label, paths in (
+        ("updated", summary.updated),
+        ("added", summary.added),
+        ("removed", summary.removed),
+        ("conflicts", summary.conflicts),
+    ):
+        typer.echo(f"  {label:<9} {len(paths):>3}  {' '.join(paths)}".rstrip())
+    if summary.conflicts:
+        how = "the .rej files beside them" if conflict is Conflict.rej else "the <<<<<<< markers"
+        typer.echo(f"Next: resolve {how}, then review and commit (git add -A && git commit).")
+    else:
+        typer.echo(
+            "Next: review the changes (git diff) and commit them (git add -A && git commit)."
+        )
+    typer.echo("To abort the update: git reset --hard && git clean -fd")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel="Project")(update)
