@@ -1,0 +1,1 @@
+"""Models: the application's domain and persistence classes (`fastapi-mvc generate model`)."""

@@ -1,0 +1,1 @@
+"""Views: the response schemas the API answers with, including the error envelope."""
