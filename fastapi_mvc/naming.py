@@ -123,3 +123,56 @@ def validate_project(raw: str) -> Name:
             f"choose another name, e.g. '{name.kebab}-app'",
         )
     return name
+
+
+_PLURAL_RULES = (
+    (re.compile(r"(?<=[^aeiou])y$"), "ies"),
+    (re.compile(r"(?:[sxz]|[cs]h)$"), r"\g<0>es"),
+)
+_UNCOUNTABLE = frozenset(
+    {"data", "equipment", "information", "metadata", "news", "series", "species"}
+)
+
+
+def pluralize(word: str) -> str:
+    """The English plural of one lowercase word by the common rules: `post` -> `posts`,
+    `category` -> `categories`, `box` -> `boxes`, `status` -> `statuses`. A word ending in a
+    single `s` (not `ss`, not `us`) is taken as plural already and left alone."""
+    if not word or word in _UNCOUNTABLE:
+        return word
+    if word.endswith("s") and not word.endswith(("ss", "us")):
+        return word
+    for pattern, replacement in _PLURAL_RULES:
+        if pattern.search(word):
+            return pattern.sub(replacement, word, count=1)
+    return word + "s"
+
+
+def plural(name: Name) -> Name:
+    """`BlogPost` -> `BlogPosts`: the last word pluralized, spelled like the original."""
+    if not name.words:
+        return name
+    return Name("_".join((*name.words[:-1], pluralize(name.words[-1]))))
+
+
+def spellings(name: Name) -> dict[str, object]:
+    """Every spelling templates use, the plural ones included, as plain data (for Jinja and YAML).
+
+    >>> spellings(Name("BlogPost"))["plural"]["kebab"]
+    'blog-posts'
+    """
+    many = plural(name)
+    spelled: dict[str, object] = {
+        "raw": name.raw,
+        "snake": name.snake,
+        "kebab": name.kebab,
+        "camel": name.camel,
+        "human": name.human,
+    }
+    spelled["plural"] = {
+        "snake": many.snake,
+        "kebab": many.kebab,
+        "camel": many.camel,
+        "human": many.human,
+    }
+    return spelled

@@ -1,0 +1,264 @@
+"""A generator's definition: the `_generator` block of its `copier.yml`, read as plain YAML.
+
+Reading a definition never imports copier nor runs generator code, so listing generators and
+showing their help stay fast and safe. Everything else in `copier.yml` is copier's business.
+
+    _generator:
+      description: One line for `fastapi-mvc generate`.
+      aliases: [ctl]
+      target: project          # or `cwd`: render in the working directory, project optional
+      arguments:
+        - {name: name, kind: name, help: "The controller's name."}
+        - {name: endpoints, nargs: -1, metavar: "ENDPOINT[:METHOD]", help: "..."}
+      options:
+        - {name: skip_routes, flags: [-R, --skip-routes], help: "..."}
+        - {name: license, flags: [--license], type: choice, choices: [MIT, "no"], help: "..."}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi_mvc.errors import FastapiMvcError
+
+DEFINITION = "copier.yml"
+USAGE = "USAGE"
+HOOKS = "generator.py"
+
+ORIGINS = ("builtin", "project", "FMVC_PATH")
+TARGETS = ("project", "cwd")
+ARGUMENT_KINDS = ("name", "string")
+OPTION_TYPES = ("flag", "string", "choice")
+# The runtime options every generator takes; a generator may not redefine them.
+RESERVED_OPTIONS = frozenset({"force", "skip", "pretend", "quiet", "help"})
+RESERVED_FLAGS = frozenset({"-f", "--force", "-s", "--skip", "-p", "--pretend", "-q", "--quiet"})
+RESERVED_FLAGS |= frozenset({"-h", "--help"})
+
+_GENERATOR_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_FLAG = re.compile(r"^(-[A-Za-z]|--[a-z][a-z0-9-]*)$")
+
+
+class BrokenGenerator(FastapiMvcError):
+    """A generator whose folder cannot be used; names the generator and what is wrong."""
+
+    def __init__(self, name: str, path: Path, reason: str) -> None:
+        super().__init__(
+            f"generator {name!r} ({path}) is broken: {reason}",
+            "fix its copier.yml or remove the folder",
+        )
+        self.name = name
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A positional argument. `kind: name` validates it and gives templates its spellings."""
+
+    name: str
+    help: str = ""
+    kind: str = "string"
+    nargs: int = 1
+    metavar: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.metavar or self.name.upper()
+
+
+@dataclass(frozen=True)
+class Option:
+    """A generator-specific option; its value reaches the templates under `name`."""
+
+    name: str
+    flags: tuple[str, ...]
+    help: str = ""
+    type: str = "flag"
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    envvar: str | None = None
+
+
+@dataclass(frozen=True)
+class Generator:
+    """One generator folder, as declared by its definition."""
+
+    name: str
+    path: Path
+    origin: str
+    description: str
+    aliases: tuple[str, ...] = ()
+    target: str = "project"
+    arguments: tuple[Argument, ...] = ()
+    options: tuple[Option, ...] = field(default=())
+
+    @property
+    def usage(self) -> str:
+        """The USAGE text: the generator's help, examples and the files it creates."""
+        path = self.path / USAGE
+        return path.read_text() if path.is_file() else self.description
+
+    @property
+    def hooks(self) -> Path | None:
+        """The optional `generator.py` with a `prepare(invocation)` hook."""
+        path = self.path / HOOKS
+        return path if path.is_file() else None
+
+    @property
+    def needs_project(self) -> bool:
+        return self.target == "project"
+
+    @classmethod
+    def load(cls, path: Path, origin: str) -> Generator:
+        """Read the generator in folder `path`; raise BrokenGenerator saying what is wrong."""
+        import yaml
+
+        name = path.name
+        definition = path / DEFINITION
+        if not _GENERATOR_NAME.match(name):
+            raise BrokenGenerator(
+                name, path, "its folder name is not a command name (a-z, 0-9, '-', '_')"
+            )
+        if not definition.is_file():
+            raise BrokenGenerator(name, path, f"it has no {DEFINITION}")
+        try:
+            raw = yaml.load(definition.read_text(), Loader=_loader()) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            reason = str(error).replace("\n", " ")
+            raise BrokenGenerator(
+                name, path, f"{DEFINITION} is not valid YAML ({reason})"
+            ) from None
+        spec = raw.get("_generator") if isinstance(raw, dict) else None
+        if not isinstance(spec, dict):
+            raise BrokenGenerator(name, path, f"{DEFINITION} has no `_generator:` mapping")
+        return _parse(name, path, origin, spec)
+
+
+_LOADER: type | None = None
+
+
+def _loader() -> type:
+    """A safe YAML loader that tolerates copier's own tags (`!include`) without following them."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+            pass
+
+        Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+        _LOADER = Loader
+    return _LOADER
+
+
+def _parse(name: str, path: Path, origin: str, spec: dict[str, Any]) -> Generator:
+    def broken(reason: str) -> BrokenGenerator:
+        return BrokenGenerator(name, path, f"_generator: {reason}")
+
+    unknown = set(spec) - {"description", "aliases", "target", "arguments", "options"}
+    if unknown:
+        raise broken(f"unknown key {sorted(unknown)[0]!r}")
+    description = spec.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise broken("`description` must be a one-line text")
+    aliases = spec.get("aliases") or []
+    if not isinstance(aliases, list) or not all(
+        isinstance(a, str) and _GENERATOR_NAME.match(a) for a in aliases
+    ):
+        raise broken("`aliases` must be a list of command names")
+    target = spec.get("target", "project")
+    if target not in TARGETS:
+        raise broken(f"`target` must be one of {', '.join(TARGETS)}")
+    arguments = tuple(_argument(item, broken) for item in _items(spec, "arguments", broken))
+    options = tuple(_option(item, broken) for item in _items(spec, "options", broken))
+    names = [a.name for a in arguments] + [o.name for o in options]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate:
+        raise broken(f"{duplicate!r} is declared twice")
+    flags = [flag for option in options for flag in option.flags]
+    duplicate = next((f for f in flags if flags.count(f) > 1), None)
+    if duplicate:
+        raise broken(f"the flag {duplicate} is declared twice")
+    if any(a.nargs == -1 for a in arguments[:-1]):
+        raise broken("only the last argument may take many values (nargs: -1)")
+    return Generator(
+        name=name,
+        path=path,
+        origin=origin,
+        description=" ".join(description.split()),
+        aliases=tuple(aliases),
+        target=target,
+        arguments=arguments,
+        options=options,
+    )
+
+
+def _items(spec: dict[str, Any], key: str, broken: Any) -> list[dict[str, Any]]:
+    items = spec.get(key) or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise broken(f"`{key}` must be a list of mappings")
+    return items
+
+
+def _identifier(item: dict[str, Any], what: str, broken: Any) -> str:
+    name = item.get("name")
+    if not isinstance(name, str) or not _IDENTIFIER.match(name):
+        raise broken(f"each {what} needs a `name` that is a lowercase identifier, got {name!r}")
+    return name
+
+
+def _argument(item: dict[str, Any], broken: Any) -> Argument:
+    name = _identifier(item, "argument", broken)
+    unknown = set(item) - {"name", "help", "kind", "nargs", "metavar"}
+    if unknown:
+        raise broken(f"argument {name!r}: unknown key {sorted(unknown)[0]!r}")
+    kind = item.get("kind", "string")
+    if kind not in ARGUMENT_KINDS:
+        raise broken(f"argument {name!r}: `kind` must be one of {', '.join(ARGUMENT_KINDS)}")
+    nargs = item.get("nargs", 1)
+    if nargs not in (1, -1):
+        raise broken(f"argument {name!r}: `nargs` must be 1 or -1")
+    if kind == "name" and nargs != 1:
+        raise broken(f"argument {name!r}: a `name` argument takes one value")
+    return Argument(
+        name=name,
+        help=str(item.get("help", "")),
+        kind=kind,
+        nargs=nargs,
+        metavar=str(item["metavar"]) if item.get("metavar") else None,
+    )
+
+
+def _option(item: dict[str, Any], broken: Any) -> Option:
+    name = _identifier(item, "option", broken)
+    unknown = set(item) - {"name", "flags", "help", "type", "choices", "default", "envvar"}
+    if unknown:
+        raise broken(f"option {name!r}: unknown key {sorted(unknown)[0]!r}")
+    if name in RESERVED_OPTIONS:
+        raise broken(f"option {name!r} is one every generator already has")
+    flags = item.get("flags") or ["--" + name.replace("_", "-")]
+    if not isinstance(flags, list) or not all(isinstance(f, str) and _FLAG.match(f) for f in flags):
+        raise broken(f"option {name!r}: `flags` must be a list like [-x, --long-name]")
+    taken = RESERVED_FLAGS.intersection(flags)
+    if taken:
+        raise broken(f"option {name!r}: {sorted(taken)[0]} is a flag every generator already has")
+    kind = item.get("type", "flag")
+    if kind not in OPTION_TYPES:
+        raise broken(f"option {name!r}: `type` must be one of {', '.join(OPTION_TYPES)}")
+    choices = item.get("choices") or []
+    if kind == "choice" and (not isinstance(choices, list) or not choices):
+        raise broken(f"option {name!r}: a choice needs a list of `choices`")
+    default = item.get("default", False if kind == "flag" else None)
+    return Option(
+        name=name,
+        flags=tuple(flags),
+        help=str(item.get("help", "")),
+        type=kind,
+        choices=tuple(str(choice) for choice in choices),
+        default=default,
+        envvar=str(item["envvar"]) if item.get("envvar") else None,
+    )

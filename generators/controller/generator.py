@@ -1,0 +1,79 @@
+"""The controller generator's own steps: read the endpoints, refuse taken names, add the route."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi_mvc.errors import UsageError
+from fastapi_mvc.generating.invocation import Invocation
+from fastapi_mvc.generating.router_edit import RouterRegistration
+from fastapi_mvc.naming import spellings, validate
+from fastapi_mvc.resources import TEMPLATE_DIR
+
+METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+STATUS = {"post": 201, "delete": 204}
+# Longer names would push generated lines past the project's line length of 100.
+MAX_LENGTH = 30
+
+
+def prepare(invocation: Invocation) -> None:
+    assert invocation.project is not None
+    name = invocation.name
+    app = invocation.project.package_dir / "app"
+    taken = _modules(app) | shipped_controllers()
+    if name.snake in taken or len(name.snake) > MAX_LENGTH:
+        raise UsageError(
+            f"invalid controller name {name.raw!r}: "
+            + (
+                f"{name.snake!r} would collide with an existing module"
+                if name.snake in taken
+                else f"longer than {MAX_LENGTH} characters"
+            ),
+            "choose another name",
+        )
+    invocation.data["endpoints"] = endpoints(invocation.arguments["endpoints"])
+    if not invocation.options["skip_routes"]:
+        router = RouterRegistration(app / "router.py", invocation.project.package_name, name.snake)
+        invocation.edits.append(router)
+
+
+def endpoints(given: list[str]) -> list[dict[str, object]]:
+    """`show`, `create:post` -> [{name, method, path, status}]; each endpoint at most once."""
+    parsed: dict[str, dict[str, object]] = {}
+    for raw in given:
+        endpoint, _, method = raw.partition(":")
+        method = (method or "get").lower()
+        if method not in METHODS:
+            raise UsageError(
+                f"unknown HTTP method {method!r} in {raw!r}", f"use one of: {' '.join(METHODS)}"
+            )
+        name = validate(endpoint, "endpoint", reserved=frozenset({"router"}))
+        if len(name.snake) > MAX_LENGTH:
+            raise UsageError(
+                f"invalid endpoint name {endpoint!r}: longer than {MAX_LENGTH} characters",
+                "choose a shorter name",
+            )
+        if name.snake in parsed:
+            raise UsageError(
+                f"endpoint {name.snake!r} is given twice", "give each endpoint once, one method"
+            )
+        parsed[name.snake] = {
+            "name": spellings(name),
+            "method": method,
+            "path": f"/{name.kebab}",
+            "status": STATUS.get(method, 200),
+        }
+    return list(parsed.values())
+
+
+def _modules(package: Path) -> set[str]:
+    """Modules and packages of the application itself (asgi, router, controllers, ...)."""
+    if not package.is_dir():
+        return set()
+    return {path.name.split(".")[0] for path in package.iterdir() if not path.name.startswith("_")}
+
+
+def shipped_controllers() -> set[str]:
+    """The controllers every new project has (ready): generating one would replace it."""
+    found = TEMPLATE_DIR.glob("project/*/app/controllers/*.py*")
+    return {path.name.split(".")[0] for path in found if not path.name.startswith("_")}
