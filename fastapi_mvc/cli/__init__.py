@@ -87,9 +87,9 @@ def root(
 
 
 def _register() -> None:
-    from fastapi_mvc.cli import new, routes, run, update
+    from fastapi_mvc.cli import destroy, generate, new, routes, run, update
 
-    for module in (new, routes, run, update):
+    for module in (new, generate, destroy, routes, run, update):
         module.register(app)
 
 
