@@ -1,0 +1,219 @@
+"""Generated projects, installed and run exactly as their README says.
+
+Two renders: every feature on, and every feature skipped. Each is installed once (module-scoped
+fixtures) with its own `make install`, then: its test suite passes at 100% coverage, black and
+ruff accept it, and its production server (`<script> serve`, gunicorn with uvicorn workers) really
+starts, answers `/api/ready` over HTTP and stops with exit code 0 on SIGTERM. With Redis, a real
+redis-server proves the readiness check both ways: ready while it runs, 502 as soon as it stops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support import free_port, run_tool
+
+pytestmark = pytest.mark.integration
+
+SKIP_EVERYTHING = ("-R", "-A", "-H", "-G", "-N", "-V", "-C")
+REDIS_SERVER = "/usr/bin/redis-server"
+
+
+def _run(args: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> str:
+    """Run a command that must succeed; return its output (stdout and stderr together)."""
+    result = subprocess.run(
+        args,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}"
+    return result.stdout
+
+
+def _make_project(parent: Path, name: str, *flags: str) -> Path:
+    """`fastapi-mvc new` as a user runs it, then the project's own `make install`."""
+    project = parent / name
+    result = run_tool("new", "-n", "-I", "--skip-git", *flags, str(project), timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    _run(["make", "install"], cwd=project, timeout=900)
+    return project
+
+
+@pytest.fixture(scope="module")
+def full_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every feature on (Redis and aiohttp included); the name exercises name conversions."""
+    return _make_project(tmp_path_factory.mktemp("full"), "shop-api")
+
+
+@pytest.fixture(scope="module")
+def bare_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every `--skip-*` option given."""
+    return _make_project(tmp_path_factory.mktemp("bare"), "bare", *SKIP_EVERYTHING)
+
+
+@pytest.fixture(params=["full_project", "bare_project"])
+def project(request: pytest.FixtureRequest) -> Path:
+    return request.getfixturevalue(request.param)
+
+
+def _script(project: Path) -> Path:
+    """The project's console script, as installed into its .venv."""
+    return project / ".venv" / "bin" / project.name
+
+
+def _get(url: str, timeout: float = 5) -> tuple[int, dict]:
+    """GET url; (status, JSON body), error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:
+            return reply.status, json.load(reply)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.load(error)
+
+
+def _wait_until_ready(url: str, server: subprocess.Popen, log: Path, deadline: float = 60) -> None:
+    """Poll url until it answers 200 {"status": "ok"}; fail if the server dies or time runs out."""
+    end = time.monotonic() + deadline
+    last: object = None
+    while time.monotonic() < end:
+        assert server.poll() is None, f"server exited {server.returncode}:\n{log.read_text()}"
+        try:
+            last = _get(url, timeout=2)
+            if last == (200, {"status": "ok"}):
+                return
+        except OSError as error:  # not listening yet
+            last = error
+        time.sleep(0.2)
+    pytest.fail(f"{url} not ready after {deadline}s (last: {last!r}):\n{log.read_text()}")
+
+
+@contextlib.contextmanager
+def _serving(project: Path, tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`<script> serve --bind 127.0.0.1:<port>` as a real process; yields the base URL.
+
+    On leaving, the server must stop with exit code 0 within 30 s of SIGTERM.
+    """
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [str(_script(project)), "serve", "--bind", f"127.0.0.1:{port}"],
+            cwd=project,
+            env={**os.environ, **(env or {})},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_ready(f"{base}/api/ready", server, log)
+        yield base
+        os.kill(server.pid, signal.SIGTERM)
+        try:
+            code = server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"serve did not stop within 30s of SIGTERM:\n{log.read_text()}")
+        assert code == 0, f"serve exited {code} after SIGTERM:\n{log.read_text()}"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def _redis_server(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen]]:
+    """A real, throw-away redis-server on a free loopback port; stopped by its PID."""
+    if not os.access(REDIS_SERVER, os.X_OK):
+        pytest.fail(f"{REDIS_SERVER} is not installed (apt-get install redis-server)")
+    port = free_port()
+    data = tmp_path / "redis"
+    data.mkdir()
+    redis = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        end = time.monotonic() + 10
+        while True:
+            assert redis.poll() is None, f"redis-server exited {redis.returncode}"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < end, "redis-server did not listen within 10s"
+                time.sleep(0.1)
+        yield port, redis
+    finally:
+        if redis.poll() is None:
+            redis.terminate()
+            try:
+                redis.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                redis.kill()
+                redis.wait(timeout=10)
+
+
+def test_make_test_passes_with_full_coverage(project: Path) -> None:
+    output = _run(["make", "test"], cwd=project, timeout=600)
+    assert "Required test coverage of 100.0% reached" in output, output
+
+
+def test_black_and_ruff_accept_the_project(project: Path) -> None:
+    _run([".venv/bin/black", "--check", "."], cwd=project, timeout=120)
+    _run([".venv/bin/ruff", "check", "."], cwd=project, timeout=120)
+
+
+def test_make_help_lists_every_target(project: Path) -> None:
+    output = _run(["make", "help"], cwd=project, timeout=30)
+    targets = ["install", "run", "test", "unit-test", "integration-test", "coverage", "metrics"]
+    targets += ["docs", "image", "clean", "help"]
+    if (project / project.name.replace("-", "_") / "app" / "utils" / "redis.py").exists():
+        targets.append("dev-env")
+    listed = {line.split()[0] for line in output.splitlines()[1:] if line.startswith("  ")}
+    assert listed == set(targets), output
+
+
+def test_serve_answers_ready_and_stops_on_sigterm(project: Path, tmp_path: Path) -> None:
+    with _serving(project, tmp_path) as base:
+        assert _get(f"{base}/api/ready") == (200, {"status": "ok"})
+        status, body = _get(f"{base}/api/nowhere")
+        assert status == 404
+        assert body["error"]["status"] == "NOT_FOUND"
+
+
+def test_serve_checks_a_real_redis(full_project: Path, tmp_path: Path) -> None:
+    with _redis_server(tmp_path) as (redis_port, redis):
+        env = {"FASTAPI_USE_REDIS": "true", "FASTAPI_REDIS_PORT": str(redis_port)}
+        with _serving(full_project, tmp_path, env) as base:
+            assert _get(f"{base}/api/ready") == (200, {"status": "ok"})
+            redis.terminate()
+            redis.wait(timeout=10)
+            started = time.monotonic()
+            status, body = _get(f"{base}/api/ready")
+            elapsed = time.monotonic() - started
+            assert status == 502
+            assert body == {
+                "error": {
+                    "code": 502,
+                    "status": "BAD_GATEWAY",
+                    "message": "Could not connect to Redis.",
+                    "details": [],
+                }
+            }
+            assert elapsed < 3, f"502 took {elapsed:.1f}s; FASTAPI_REDIS_TIMEOUT is 1s"
