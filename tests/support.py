@@ -78,3 +78,34 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def tool(name: str) -> str:
+    """The path of an external program, on PATH or beside this Python (.ci/tools.sh installs the
+    validators there). A missing tool fails the calling test: a check is never skipped."""
+    import shutil
+
+    import pytest
+
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.fail(f"{name} is not installed; run `bash .ci/tools.sh`")
+    return found
+
+
+def run_ok(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+           input: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run a program that must succeed; on failure the assertion shows its whole output."""
+    result = subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
+    )
+    return result
