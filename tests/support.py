@@ -109,3 +109,42 @@ def run_ok(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | Non
         f"{' '.join(map(str, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
     )
     return result
+
+
+# -- generators ----------------------------------------------------------------------------------
+
+# Environments, caches and reports that running a project's tools leaves behind.
+BUILD_OUTPUT = frozenset(
+    {".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", "htmlcov",
+     ".coverage", "coverage.xml"}
+)
+
+
+def run_generator(cwd: Path, *args: str):
+    """`fastapi-mvc generate ARGS` in `cwd`, in-process; returns click's Result."""
+    return run_cli("generate", *args, cwd=cwd)
+
+
+def run_destroy(cwd: Path, *args: str):
+    """`fastapi-mvc destroy ARGS` in `cwd`, in-process; returns click's Result."""
+    return run_cli("destroy", *args, cwd=cwd)
+
+
+def copy_project(pristine: Path, parent: Path) -> Path:
+    """A fresh copy of a rendered project (rendering once per module keeps the tests fast)."""
+    import shutil
+
+    return Path(shutil.copytree(pristine, parent / pristine.name, symlinks=True))
+
+
+def source_checksum(root: Path) -> str:
+    """Like tree_checksum, blind to what running the project's tools leaves (BUILD_OUTPUT)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if ".git" in parts or BUILD_OUTPUT.intersection(parts) or not path.is_file():
+            continue
+        if any(part.endswith(".egg-info") for part in parts):
+            continue
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
