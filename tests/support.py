@@ -93,8 +93,13 @@ def tool(name: str) -> str:
     return found
 
 
-def run_ok(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
-           input: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_ok(
+    *args: str | Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess:
     """Run a program that must succeed; on failure the assertion shows its whole output."""
     result = subprocess.run(
         [str(arg) for arg in args],
@@ -105,9 +110,10 @@ def run_ok(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | Non
         text=True,
         timeout=timeout,
     )
-    assert result.returncode == 0, (
+    output = (
         f"{' '.join(map(str, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
     )
+    assert result.returncode == 0, output
     return result
 
 

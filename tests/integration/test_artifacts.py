@@ -17,13 +17,13 @@ import signal
 import subprocess
 import sys
 import time
-import tomllib
 import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 from support import REPO_ROOT, free_port, new_project, run_ok, tool
 
@@ -42,8 +42,11 @@ OPTION_SETS = {
 TEMPLATE = REPO_ROOT / "template" / "project"
 # Kubernetes versions the manifests must be valid for: an old supported one and the newest.
 KUBERNETES_VERSIONS = ("1.29.0", "1.37.0")
-HELM_SETS = {"ingress.enabled": "true", "autoscaling.enabled": "true",
-             "autoscaling.targetMemoryUtilizationPercentage": "75"}
+HELM_SETS = {
+    "ingress.enabled": "true",
+    "autoscaling.enabled": "true",
+    "autoscaling.targetMemoryUtilizationPercentage": "75",
+}
 
 
 # --- renderings ----------------------------------------------------------------------------------
@@ -64,10 +67,19 @@ def answers(project: Path) -> dict:
 
 def sets_with(feature: str) -> list[str]:
     """The option sets whose rendering has `feature` on."""
-    off = {"redis": "no-redis", "helm": "no-helm", "github_actions": "no-actions",
-           "nix": "no-nix", "vagrantfile": "no-vagrantfile", "codecov": "no-codecov"}
-    return [name for name in OPTION_SETS if name != off[feature]
-            and not (feature == "codecov" and name == "no-actions")]
+    off = {
+        "redis": "no-redis",
+        "helm": "no-helm",
+        "github_actions": "no-actions",
+        "nix": "no-nix",
+        "vagrantfile": "no-vagrantfile",
+        "codecov": "no-codecov",
+    }
+    return [
+        name
+        for name in OPTION_SETS
+        if name != off[feature] and not (feature == "codecov" and name == "no-actions")
+    ]
 
 
 @pytest.fixture(params=list(OPTION_SETS))
@@ -124,7 +136,9 @@ def test_chart_templates_and_workflows_are_copied_verbatim(projects):
     """Helm templates and workflows are plain files: no Jinja in them, nothing escaped."""
     template_charts = TEMPLATE / "charts" / "{{chart_name}}" / "templates"
     rendered = projects["all"] / "charts" / "demo" / "templates"
-    files = sorted(p.relative_to(template_charts) for p in template_charts.rglob("*") if p.is_file())
+    files = sorted(
+        p.relative_to(template_charts) for p in template_charts.rglob("*") if p.is_file()
+    )
     assert files, "the chart has no templates"
     for relative in files:
         assert relative.suffix != ".jinja", f"chart template {relative} is rendered by Jinja"
@@ -140,12 +154,22 @@ def test_chart_templates_and_workflows_are_copied_verbatim(projects):
 
 
 def helm(*args: str, cwd: Path, home: Path, check: bool = True) -> subprocess.CompletedProcess:
-    env = {"HOME": str(home), "HELM_CACHE_HOME": str(home / "cache"),
-           "HELM_CONFIG_HOME": str(home / "config"), "HELM_DATA_HOME": str(home / "data")}
+    env = {
+        "HOME": str(home),
+        "HELM_CACHE_HOME": str(home / "cache"),
+        "HELM_CONFIG_HOME": str(home / "config"),
+        "HELM_DATA_HOME": str(home / "data"),
+    }
     if check:
         return run_ok(tool("helm"), *args, cwd=cwd, env=env)
-    return subprocess.run([tool("helm"), *args], cwd=cwd, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [tool("helm"), *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def set_args(values: dict[str, str]) -> list[str]:
@@ -155,8 +179,9 @@ def set_args(values: dict[str, str]) -> list[str]:
 def validate_manifests(text: str, cwd: Path) -> list[dict]:
     """kubernetes-validate --strict on every document, for each supported Kubernetes version."""
     for version in KUBERNETES_VERSIONS:
-        result = run_ok(tool("kubernetes-validate"), "--strict", "-k", version, "-", cwd=cwd,
-                        input=text)
+        result = run_ok(
+            tool("kubernetes-validate"), "--strict", "-k", version, "-", cwd=cwd, input=text
+        )
         assert "WARN" not in result.stdout + result.stderr, result.stdout + result.stderr
     return [doc for doc in yaml.safe_load_all(text) if doc]
 
@@ -174,8 +199,9 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
     chart = "charts/demo"
     lint = helm("lint", "--strict", chart, cwd=chart_project, home=tmp_path)
     assert "1 chart(s) linted, 0 chart(s) failed" in lint.stdout
-    rendered = helm("template", "rel", chart, "--namespace", "web", cwd=chart_project,
-                    home=tmp_path).stdout
+    rendered = helm(
+        "template", "rel", chart, "--namespace", "web", cwd=chart_project, home=tmp_path
+    ).stdout
     kinds = by_kind(validate_manifests(rendered, chart_project))
     assert set(kinds) == {"ServiceAccount", "ConfigMap", "Service", "Deployment", "Pod"}
 
@@ -206,8 +232,7 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
     assert kinds["Service"]["spec"]["selector"].items() <= pod_labels(deployment).items()
     if answers(chart_project)["redis"]:
         # The Sentinel service the operator makes for manifests/redis-failover.yaml.
-        failover = yaml.safe_load(
-            (chart_project / "manifests/redis-failover.yaml").read_text())
+        failover = yaml.safe_load((chart_project / "manifests/redis-failover.yaml").read_text())
         assert config["data"]["FASTAPI_REDIS_HOST"] == "rfs-" + failover["metadata"]["name"]
         assert config["data"]["FASTAPI_REDIS_USE_SENTINEL"] == "true"
     else:
@@ -226,11 +251,16 @@ def pod_labels(deployment: dict) -> dict:
 
 def test_helm_ingress_and_autoscaling(chart_project, tmp_path):
     chart = "charts/demo"
-    values = {**HELM_SETS, "ingress.className": "nginx",
-              "ingress.tls[0].secretName": "demo-tls", "ingress.tls[0].hosts[0]": "demo.local"}
+    values = {
+        **HELM_SETS,
+        "ingress.className": "nginx",
+        "ingress.tls[0].secretName": "demo-tls",
+        "ingress.tls[0].hosts[0]": "demo.local",
+    }
     helm("lint", "--strict", chart, *set_args(values), cwd=chart_project, home=tmp_path)
-    rendered = helm("template", "rel", chart, *set_args(values), cwd=chart_project,
-                    home=tmp_path).stdout
+    rendered = helm(
+        "template", "rel", chart, *set_args(values), cwd=chart_project, home=tmp_path
+    ).stdout
     kinds = by_kind(validate_manifests(rendered, chart_project))
     assert {"Ingress", "HorizontalPodAutoscaler"} <= set(kinds)
     assert "replicas" not in kinds["Deployment"]["spec"]  # the autoscaler owns it
@@ -238,19 +268,41 @@ def test_helm_ingress_and_autoscaling(chart_project, tmp_path):
     assert hpa["scaleTargetRef"]["name"] == kinds["Deployment"]["metadata"]["name"]
     assert [m["resource"]["name"] for m in hpa["metrics"]] == ["cpu", "memory"]
     rule = kinds["Ingress"]["spec"]["rules"][0]
-    assert rule["http"]["paths"][0]["backend"]["service"]["name"] == \
-        kinds["Service"]["metadata"]["name"]
+    assert (
+        rule["http"]["paths"][0]["backend"]["service"]["name"]
+        == kinds["Service"]["metadata"]["name"]
+    )
 
 
 def test_helm_values_schema_and_notes(chart_project, tmp_path):
     chart = chart_project / "charts/demo"
-    run_ok(tool("check-jsonschema"), "--schemafile", chart / "values.schema.json",
-           chart / "values.yaml")
-    bad = helm("lint", "--strict", "charts/demo", "--set", "replicaCount=many",
-               cwd=chart_project, home=tmp_path, check=False)
+    run_ok(
+        tool("check-jsonschema"),
+        "--schemafile",
+        chart / "values.schema.json",
+        chart / "values.yaml",
+    )
+    bad = helm(
+        "lint",
+        "--strict",
+        "charts/demo",
+        "--set",
+        "replicaCount=many",
+        cwd=chart_project,
+        home=tmp_path,
+        check=False,
+    )
     assert bad.returncode != 0 and "replicaCount" in bad.stdout + bad.stderr
-    notes = helm("install", "rel", "charts/demo", "--dry-run=client", "--namespace", "web",
-                 cwd=chart_project, home=tmp_path).stdout
+    notes = helm(
+        "install",
+        "rel",
+        "charts/demo",
+        "--dry-run=client",
+        "--namespace",
+        "web",
+        cwd=chart_project,
+        home=tmp_path,
+    ).stdout
     assert "helm test rel --namespace web" in notes
     assert "port-forward svc/rel-demo" in notes
 
@@ -263,8 +315,13 @@ def test_redis_manifests(projects, name):
     project = projects[name]
     operator = (project / "manifests/redis-operator.yaml").read_text()
     kinds = by_kind(validate_manifests(operator, project))
-    assert set(kinds) == {"Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding",
-                          "Deployment"}
+    assert set(kinds) == {
+        "Namespace",
+        "ServiceAccount",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "Deployment",
+    }
     image = kinds["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"]
     assert re.fullmatch(r"quay\.io/spotahome/redis-operator:v\d+\.\d+\.\d+", image)
 
@@ -275,12 +332,22 @@ def test_redis_manifests(projects, name):
     assert spec["redis"]["replicas"] >= 3 and spec["sentinel"]["replicas"] >= 3
     # kubernetes-validate has no schema for the operator's resource: check the standard
     # Kubernetes objects inside it against theirs.
-    claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-             **spec["redis"]["storage"]["persistentVolumeClaim"]}
-    requirements = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "resources"},
-                    "spec": {"containers": [
-                        {"name": role, "image": "redis", "resources": spec[role]["resources"]}
-                        for role in ("redis", "sentinel")]}}
+    claim = {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        **spec["redis"]["storage"]["persistentVolumeClaim"],
+    }
+    requirements = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "resources"},
+        "spec": {
+            "containers": [
+                {"name": role, "image": "redis", "resources": spec[role]["resources"]}
+                for role in ("redis", "sentinel")
+            ]
+        },
+    }
     validate_manifests(yaml.safe_dump_all([claim, requirements]), project)
 
     # build/dev-env.sh installs these manifests, the operator's matching CRD and the chart.
@@ -330,8 +397,17 @@ def dockerignore_context(root: Path) -> list[Path]:
         negate = line.startswith("!")
         pattern = line.lstrip("!").strip("/")
         regex = "".join(
-            ".*" if part == "**" else "[^/]*" if part == "*" else "[^/]" if part == "?"
-            else part if part.startswith("[") else re.escape(part)
+            (
+                ".*"
+                if part == "**"
+                else (
+                    "[^/]*"
+                    if part == "*"
+                    else (
+                        "[^/]" if part == "?" else part if part.startswith("[") else re.escape(part)
+                    )
+                )
+            )
             for part in re.split(r"(\*\*|\*|\?|\[[^\]]*\])", pattern)
         )
         rules.append((re.compile(regex.replace(".*/", "(.*/)?") + "$"), negate))
@@ -346,8 +422,10 @@ def dockerignore_context(root: Path) -> list[Path]:
         return verdict
 
     return sorted(
-        path for path in root.rglob("*")
-        if path.is_file() and ".git" not in path.relative_to(root).parts
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and ".git" not in path.relative_to(root).parts
         and not excluded(path.relative_to(root).as_posix())
     )
 
@@ -415,8 +493,18 @@ def test_dockerfile_dependency_step_and_context(project, tmp_path):
 def test_image_is_built_from_the_context_alone(projects, tmp_path):
     """`pip install --no-deps .` of the build stage works on the build context: build the wheel."""
     context = copy_context(projects["all"], tmp_path / "context")
-    run_ok(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path / "dist",
-           context, timeout=300)
+    run_ok(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--quiet",
+        "-w",
+        tmp_path / "dist",
+        context,
+        timeout=300,
+    )
     (wheel,) = (tmp_path / "dist").glob("demo-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
@@ -436,11 +524,20 @@ def test_image_entrypoint_serves_and_stops_gracefully_on_sigterm(installed_proje
     env = dict(re.findall(r"(\w+)=(\S+)", keywords["ENV"]))
     env.pop("PATH")
     port = free_port()
-    env.update(FASTAPI_BIND=f"127.0.0.1:{port}", FASTAPI_USE_REDIS="false",
-               FASTAPI_WORKERS="2", FASTAPI_GRACEFUL_TIMEOUT="10")
+    env.update(
+        FASTAPI_BIND=f"127.0.0.1:{port}",
+        FASTAPI_USE_REDIS="false",
+        FASTAPI_WORKERS="2",
+        FASTAPI_GRACEFUL_TIMEOUT="10",
+    )
     log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen([str(program), *entrypoint[1:]], cwd=tmp_path,
-                              env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [str(program), *entrypoint[1:]],
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -460,8 +557,10 @@ def test_image_entrypoint_serves_and_stops_gracefully_on_sigterm(installed_proje
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=20) == 0, (tmp_path / "server.log").read_text()
         for pid in workers:
-            assert not Path(f"/proc/{pid}").exists() or \
-                Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+            assert (
+                not Path(f"/proc/{pid}").exists()
+                or Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+            )
     finally:
         if server.poll() is None:
             server.kill()
@@ -488,11 +587,21 @@ def test_workflows_pass_actionlint(projects, name):
     assert len(workflows) >= 2
     # actionlint also runs shellcheck on every `run:` script when shellcheck is on PATH.
     path = f"{Path(tool('shellcheck')).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    run_ok(tool("actionlint"), "-shellcheck", tool("shellcheck"), *workflows, cwd=project,
-           env={"PATH": path})
+    run_ok(
+        tool("actionlint"),
+        "-shellcheck",
+        tool("shellcheck"),
+        *workflows,
+        cwd=project,
+        env={"PATH": path},
+    )
     run_ok(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflows)
-    run_ok(tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot",
-           project / ".github/dependabot.yml")
+    run_ok(
+        tool("check-jsonschema"),
+        "--builtin-schema",
+        "vendor.dependabot",
+        project / ".github/dependabot.yml",
+    )
 
 
 def test_yaml_passes_yamllint(project):
@@ -512,8 +621,16 @@ def test_yaml_passes_yamllint(project):
 
 
 def nix_eval(expression: str, cwd: Path) -> object:
-    result = run_ok(tool("nix-instantiate"), "--eval", "--strict", "--json", "-E", expression,
-                    cwd=cwd, env={"NIX_PATH": "", "HOME": str(cwd)})
+    result = run_ok(
+        tool("nix-instantiate"),
+        "--eval",
+        "--strict",
+        "--json",
+        "-E",
+        expression,
+        cwd=cwd,
+        env={"NIX_PATH": "", "HOME": str(cwd)},
+    )
     return json.loads(result.stdout)
 
 
@@ -539,8 +656,7 @@ def test_nix_expressions_parse(projects, name):
     files = sorted(project.glob("*.nix"))
     assert {f.name for f in files} >= {"flake.nix", "default.nix", "shell.nix", "image.nix"}
     for path in files:
-        run_ok(tool("nix-instantiate"), "--parse", path, cwd=project,
-               env={"HOME": str(project)})
+        run_ok(tool("nix-instantiate"), "--parse", path, cwd=project, env={"HOME": str(project)})
         # Every file a Nix expression names exists (or is explicitly allowed to be missing).
         for reference in re.findall(r"(?<![\w.])\./[\w.-]+", path.read_text()):
             text = path.read_text()
@@ -565,8 +681,9 @@ def test_nix_reads_the_dependencies_of_pyproject(projects):
     runtime = [parse(r) for r in pyproject["project"]["dependencies"]]
     dev = [parse(r) for r in pyproject["dependency-groups"]["dev"] if isinstance(r, str)]
     names = {name for name, _ in runtime + dev}
-    extras = {name: sorted({e for n, es in runtime + dev if n == name for e in es})
-              for name in names}
+    extras = {
+        name: sorted({e for n, es in runtime + dev if n == name for e in es}) for name in names
+    }
     stand_in = " ".join(
         f'"{name}" = {{ n = "{name}"; optional-dependencies = {{ '
         + " ".join(f'"{e}" = [ {{ n = "{name}[{e}]"; }} ];' for e in extras[name])
@@ -589,9 +706,17 @@ def test_nix_reads_the_dependencies_of_pyproject(projects):
     assert result["homepage"] == pyproject["project"]["urls"]["Repository"]
     # An unknown dependency fails the evaluation with a message that says what to do.
     failed = subprocess.run(
-        [tool("nix-instantiate"), "--eval", "--strict", "-E",
-         "(import ./pyproject.nix { python3Packages = { }; }).dependencies"],
-        cwd=project, capture_output=True, text=True, env={**os.environ, "NIX_PATH": ""},
+        [
+            tool("nix-instantiate"),
+            "--eval",
+            "--strict",
+            "-E",
+            "(import ./pyproject.nix { python3Packages = { }; }).dependencies",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NIX_PATH": ""},
     )
     assert failed.returncode != 0 and "map it in `renamed`" in failed.stderr
 
@@ -615,8 +740,18 @@ def test_docs_build_for_each_option_set(project, installed_project, tmp_path):
     """sphinx-build -W on each rendering, with the installed default project's environment (its
     conf.py imports the rendering's own package first)."""
     sphinx = installed_project / ".venv" / "bin" / "sphinx-build"
-    run_ok(sphinx, "-W", "--keep-going", "-q", "-b", "html", "docs", tmp_path / "html",
-           cwd=project, timeout=300)
+    run_ok(
+        sphinx,
+        "-W",
+        "--keep-going",
+        "-q",
+        "-b",
+        "html",
+        "docs",
+        tmp_path / "html",
+        cwd=project,
+        timeout=300,
+    )
     on = answers(project)
     assert (tmp_path / "html" / "nix.html").is_file() == on["nix"]
     api = (tmp_path / "html" / "api.html").read_text()
@@ -665,8 +800,18 @@ def test_tool_image_context_builds_the_wheel(tmp_path):
         if keyword == "COPY":
             for source in rest.split()[:-1]:
                 assert (context / source).exists(), f"COPY {source}: not in the context"
-    run_ok(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path / "dist",
-           context, timeout=300)
+    run_ok(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--quiet",
+        "-w",
+        tmp_path / "dist",
+        context,
+        timeout=300,
+    )
     (wheel,) = (tmp_path / "dist").glob("fastapi_mvc-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
@@ -677,9 +822,16 @@ def test_tool_image_context_builds_the_wheel(tmp_path):
     assert b"fastapi-mvc=fastapi_mvc.cli:main" in entry_points.replace(b" ", b"")
 
 
+def test_ci_scripts_pass_shellcheck():
+    scripts = sorted((REPO_ROOT / ".ci").glob("*.sh"))
+    assert REPO_ROOT / ".ci" / "tools.sh" in scripts
+    run_ok(tool("shellcheck"), *scripts, cwd=REPO_ROOT)
+
+
 def test_tool_flake():
-    run_ok(tool("nix-instantiate"), "--parse", REPO_ROOT / "flake.nix",
-           env={"HOME": str(REPO_ROOT)})
+    run_ok(
+        tool("nix-instantiate"), "--parse", REPO_ROOT / "flake.nix", env={"HOME": str(REPO_ROOT)}
+    )
     check_flake(REPO_ROOT)
     flake = (REPO_ROOT / "flake.nix").read_text()
     for output in ("packages", "devShells", "apps"):

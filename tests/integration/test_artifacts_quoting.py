@@ -12,23 +12,23 @@ import json
 import os
 import py_compile
 import runpy
-import tomllib
 from pathlib import Path
 
 import copier
 import pytest
+import tomllib
 import yaml
 from support import REPO_ROOT, run_cli, run_ok, tool
 
 pytestmark = pytest.mark.integration
 
-AUTHOR = "Seán O'Brien \"The $HOME\" \\ ${PATH} `id` $(id) #1: {{ x }}"
-EMAIL = "o'brien+\"$x\"\\y@example.com"
+AUTHOR = 'Seán O\'Brien "The $HOME" \\ ${PATH} `id` $(id) #1: {{ x }}'
+EMAIL = 'o\'brien+"$x"\\y@example.com'
 DESCRIPTION = (
-    "It's \"quoted\": \\back\\slash\\, $dollar ${interp} `tick` $(cmd) *star* _under_ |pipe| "
+    'It\'s "quoted": \\back\\slash\\, $dollar ${interp} `tick` $(cmd) *star* _under_ |pipe| '
     "{{ braces }} {% tag %} # hash\nsecond line: - dash"
 )
-REPO_URL = "https://example.com/o'brien/\"repo\"$x\\y"
+REPO_URL = 'https://example.com/o\'brien/"repo"$x\\y'
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,8 @@ def project(tmp_path_factory) -> Path:
 def test_answers_and_yaml(project):
     assert yaml.safe_load((project / ".fastapi-mvc.yml").read_text())["author"] == AUTHOR
     documents = [
-        path for path in project.rglob("*")
+        path
+        for path in project.rglob("*")
         if path.suffix in (".yml", ".yaml") and "templates" not in path.parts
     ]
     assert len(documents) >= 8
@@ -82,10 +83,15 @@ def test_nix(project):
         run_ok(tool("nix-instantiate"), "--parse", path, env={"HOME": str(project)})
     # The expressions read the metadata from pyproject.toml, character for character.
     result = run_ok(
-        tool("nix-instantiate"), "--eval", "--strict", "--json", "-E",
+        tool("nix-instantiate"),
+        "--eval",
+        "--strict",
+        "--json",
+        "-E",
         "let r = import ./pyproject.nix { python3Packages = { }; }; in "
         "{ inherit (r) description homepage; }",
-        cwd=project, env={"NIX_PATH": "", "HOME": str(project)},
+        cwd=project,
+        env={"NIX_PATH": "", "HOME": str(project)},
     )
     assert json.loads(result.stdout) == {"description": DESCRIPTION, "homepage": REPO_URL}
 
@@ -93,8 +99,16 @@ def test_nix(project):
 def test_helm(project, tmp_path):
     env = {"HOME": str(tmp_path)}
     run_ok(tool("helm"), "lint", "--strict", "charts/demo", cwd=project, env=env)
-    rendered = run_ok(tool("helm"), "template", "rel", "charts/demo", "--set",
-                      "ingress.enabled=true", cwd=project, env=env).stdout
+    rendered = run_ok(
+        tool("helm"),
+        "template",
+        "rel",
+        "charts/demo",
+        "--set",
+        "ingress.enabled=true",
+        cwd=project,
+        env=env,
+    ).stdout
     run_ok(tool("kubernetes-validate"), "--strict", "-", input=rendered)
 
 
@@ -118,17 +132,34 @@ def test_python_and_docs(project, installed_project, tmp_path):
     assert conf["copyright"].endswith(", " + AUTHOR)
     # sphinx-build -W with the installed default project's environment (the package is `demo`).
     sphinx = installed_project / ".venv" / "bin" / "sphinx-build"
-    run_ok(sphinx, "-W", "--keep-going", "-q", "-b", "text", "docs", tmp_path / "text",
-           cwd=project, timeout=300)
+    run_ok(
+        sphinx,
+        "-W",
+        "--keep-going",
+        "-q",
+        "-b",
+        "text",
+        "docs",
+        tmp_path / "text",
+        cwd=project,
+        timeout=300,
+    )
     index = " ".join((tmp_path / "text" / "index.txt").read_text().split())
     assert " ".join(DESCRIPTION.split()) in index  # no character of it was taken for markup
 
 
 def test_cli_refuses_a_repo_url_that_would_need_quoting(tmp_path):
-    for url in ('https://example.com/"repo"', "https://example.com/$x", "https://example.com/a\\b",
-                "https://example.com/a b", "https://example.com/a\nb", "https://example.com/it's"):
-        result = run_cli("new", "-n", "-I", "-q", "--skip-git", "--repo-url", url,
-                         str(tmp_path / "app"))
+    for url in (
+        'https://example.com/"repo"',
+        "https://example.com/$x",
+        "https://example.com/a\\b",
+        "https://example.com/a b",
+        "https://example.com/a\nb",
+        "https://example.com/it's",
+    ):
+        result = run_cli(
+            "new", "-n", "-I", "-q", "--skip-git", "--repo-url", url, str(tmp_path / "app")
+        )
         assert result.exit_code == 2, (url, result.output)
         assert "--repo-url" in result.output
         assert not (tmp_path / "app").exists()
