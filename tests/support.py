@@ -121,8 +121,8 @@ def run_ok(
 
 # Environments, caches and reports that running a project's tools leaves behind.
 BUILD_OUTPUT = frozenset(
-    {".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", "htmlcov",
-     ".coverage", "coverage.xml"}
+    {".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", "htmlcov", ".coverage"}
+    | {"coverage.xml"}
 )
 
 
@@ -152,5 +152,6 @@ def source_checksum(root: Path) -> str:
             continue
         if any(part.endswith(".egg-info") for part in parts):
             continue
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        name = path.relative_to(root).as_posix().encode()
+        digest.update(name + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -57,6 +57,7 @@ class RouterRegistration:
                 "restore it, or pass -R/--skip-routes and include the router yourself",
             )
         text = self.path.read_text()
+        _controller_imports(text, self.controllers_package, self.path)
         if self.include_line(text) not in _stripped_lines(text) and _marker_index(text) is None:
             raise EditRefused(
                 self.path,
@@ -85,7 +86,7 @@ class RouterRegistration:
         return "insert"
 
     def _with_import(self, text: str) -> str:
-        statements = _controller_imports(text, self.controllers_package)
+        statements = _controller_imports(text, self.controllers_package, self.path)
         lines = text.splitlines(keepends=True)
         if any(self.module in names for _, _, names in statements):
             return text
@@ -104,7 +105,9 @@ class RouterRegistration:
         include = self.include_line(text)
         lines = [line for line in text.splitlines(keepends=True) if line.strip() != include]
         new = "".join(lines)
-        for start, end, names in reversed(_controller_imports(new, self.controllers_package)):
+        for start, end, names in reversed(
+            _controller_imports(new, self.controllers_package, self.path)
+        ):
             if self.module not in names:
                 continue
             rest = [name for name in names if name != self.module]
@@ -158,14 +161,14 @@ def _router_variable(text: str) -> str:
     return match.group(1) if match else "root_api_router"
 
 
-def _controller_imports(text: str, module: str) -> list[tuple[int, int, list[str]]]:
+def _controller_imports(text: str, module: str, path: Path) -> list[tuple[int, int, list[str]]]:
     """(first line index, end line index, names) of each `from <module> import ...` statement."""
     try:
         tree = ast.parse(text)
     except SyntaxError as error:
         raise EditRefused(
-            Path(error.filename or "router.py"),
-            f"router.py does not parse ({error.msg}, line {error.lineno})",
+            path,
+            f"{path} does not parse ({error.msg}, line {error.lineno})",
             "fix the syntax error, or pass -R/--skip-routes",
         ) from None
     found = []
@@ -202,7 +205,7 @@ def _insert_statement(text: str, package: str, module: str, name: str) -> str:
         and (node.module or "").split(".")[0] == package
     ]
     if first_party:
-        before = [node for node in first_party if (node.module or "") < module]
+        before = [node for node in first_party if (node.module or "") <= module]
         last = before[-1] if before else None
         position = (last.end_lineno or last.lineno) if last else first_party[0].lineno - 1
         lines.insert(position, statement)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
+import typer
 
 from fastapi_mvc.console import Console
 from fastapi_mvc.errors import FastapiMvcError, UsageError
@@ -150,7 +150,7 @@ def generate(invocation: Invocation, runtime: Runtime, console: Console) -> list
 def _ask_overwrite(item: Planned, shown: str) -> str:
     """Rails' prompt: Y(es) n(o) a(ll) q(uit) d(iff) h(elp); returns yes, no or all."""
     while True:
-        answer = click.prompt(
+        answer = typer.prompt(
             f'Overwrite {shown}? (enter "h" for help) [Ynaqdh]',
             default="Y",
             show_default=False,
@@ -160,11 +160,11 @@ def _ask_overwrite(item: Planned, shown: str) -> str:
         if answer in ("y", "n", "a"):
             return {"y": "yes", "n": "no", "a": "all"}[answer]
         if answer == "q":
-            raise click.Abort()
+            raise FastapiMvcError("stopped at your request", "nothing was written")
         if answer == "d":
-            click.echo("".join(_diff(item, shown)), err=True)
+            typer.echo("".join(_diff(item, shown)), err=True)
         else:
-            click.echo(
+            typer.echo(
                 "Y - yes, overwrite\nn - no, keep the file\na - all, overwrite this and the rest\n"
                 "q - quit, write nothing\nd - show the differences\nh - help",
                 err=True,

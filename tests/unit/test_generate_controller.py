@@ -73,11 +73,14 @@ def test_creates_the_controller_its_tests_and_its_route(project: Path) -> None:
         unit_test(project, "blog_posts"),
         r"^from demo\.app\.controllers\.blog_posts import router$",
         r'^    assert router\.prefix == "/blog-posts"$',
-        r'^def test_create\(client: TestClient\) -> None:\n    response = client\.post\("/blog-posts/create"\)\n'
+        r"^def test_create\(client: TestClient\) -> None:\n"
+        r'    response = client\.post\("/blog-posts/create"\)\n'
         r"    assert response\.status_code == 201$",
-        r'^    response = client\.delete\("/blog-posts/remove"\)\n    assert response\.status_code == 204\n'
+        r'^    response = client\.delete\("/blog-posts/remove"\)\n'
+        r"    assert response\.status_code == 204\n"
         r'    assert response\.content == b""$',
-        r'^    response = client\.head\("/blog-posts/ping"\)\n    assert response\.status_code == 200$',
+        r'^    response = client\.head\("/blog-posts/ping"\)\n'
+        r"    assert response\.status_code == 200$",
         r'^    response = client\.options\("/blog-posts/opts"\)$',
     )
     assert text.count("\ndef test_") == 8  # one per endpoint, and the router's own
@@ -91,7 +94,9 @@ def test_creates_the_controller_its_tests_and_its_route(project: Path) -> None:
 
 def test_generated_code_is_black_and_ruff_clean(project: Path) -> None:
     run_generator(project, "controller", "stock_market", *FIVE, "ping:head")
-    run_generator(project, "ctl", "a_controller_name_of_thirty_ch", "an_endpoint_name_of_thirty_chr:options")
+    run_generator(
+        project, "ctl", "a_controller_name_of_thirty_ch", "an_endpoint_name_of_thirty_chr:options"
+    )
     files = [
         str(path)
         for name in ("stock_market", "a_controller_name_of_thirty_ch")
@@ -313,7 +318,9 @@ def test_taken_names_cannot_be_destroyed_either(project: Path) -> None:
         (("9lives",), "starts with a digit"),
     ],
 )
-def test_invalid_endpoints_are_refused(project: Path, endpoints: tuple[str, ...], reason: str) -> None:
+def test_invalid_endpoints_are_refused(
+    project: Path, endpoints: tuple[str, ...], reason: str
+) -> None:
     assert reason in refused(project, "controller", "articles", *endpoints)
 
 
@@ -343,7 +350,10 @@ def test_router_without_its_marker(project: Path) -> None:
 
     assert result.exit_code == 2
     assert "unchanged  demo/app/router.py" in result.output
-    assert MARKER in result.output and "root_api_router.include_router(articles.router)" in result.output
+    assert (
+        MARKER in result.output
+        and "root_api_router.include_router(articles.router)" in result.output
+    )
     assert tree_checksum(project) == before
     assert_no_file(controller(project, "articles"))
 
