@@ -14,19 +14,24 @@ from fastapi_mvc.project import Project
 _ROUTES_SCRIPT = """
 import json, sys
 from importlib import import_module
-from fastapi.routing import APIRoute
+
+def walk(routes, prefix=""):
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI >= 0.16x includes lazily
+        if included is not None:
+            context = getattr(route, "include_context", None)
+            yield from walk(included.routes, prefix + getattr(context, "prefix", ""))
+            continue
+        endpoint = getattr(route, "endpoint", None)
+        yield {
+            "methods": sorted(getattr(route, "methods", None) or []),
+            "path": prefix + route.path,
+            "module": getattr(endpoint, "__module__", "") or "",
+            "function": getattr(endpoint, "__name__", "") or "",
+        }
+
 app = import_module(sys.argv[1] + ".app.asgi").get_application()
-rows = []
-for route in app.routes:
-    endpoint = getattr(route, "endpoint", None)
-    rows.append({
-        "methods": sorted(getattr(route, "methods", None) or []),
-        "path": route.path,
-        "module": getattr(endpoint, "__module__", "") or "",
-        "function": getattr(endpoint, "__name__", "") or "",
-        "api": isinstance(route, APIRoute),
-    })
-print(json.dumps(rows))
+print(json.dumps(list(walk(app.routes))))
 """
 
 

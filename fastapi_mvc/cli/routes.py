@@ -15,9 +15,6 @@ def routes(
     ] = None,
 ) -> None:
     """List the project's routes: method, path, controller module and function."""
-    from rich.console import Console
-    from rich.table import Table
-
     from fastapi_mvc.errors import UsageError
     from fastapi_mvc.project import Project
     from fastapi_mvc.serving import routes as load_routes
@@ -28,12 +25,16 @@ def routes(
         raise UsageError(
             f"invalid --grep pattern: {error}", "pass a Python regular expression"
         ) from None
-    table = Table("Method", "Path", "Controller", "Action", box=None, header_style="bold")
+    rows = [("Method", "Path", "Controller", "Action")]
     for route in load_routes(Project.find()):
         row = (",".join(route.methods), route.path, route.module, route.function)
         if pattern is None or pattern.search(" ".join(row)):
-            table.add_row(*row)
-    Console().print(table)
+            rows.append(row)
+    # Plain aligned columns, never truncated, so the output can be piped and grepped.
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    for row in rows:
+        padded = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
+        typer.echo("  ".join([*padded, row[3]]))
 
 
 def register(app: typer.Typer) -> None:
