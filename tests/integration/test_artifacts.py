@@ -836,3 +836,150 @@ def test_tool_flake():
     flake = (REPO_ROOT / "flake.nix").read_text()
     for output in ("packages", "devShells", "apps"):
         assert re.search(rf"^\s+{output} = forAllSystems", flake, re.MULTILINE), output
+
+
+# --- the flakes' wiring, evaluated against a stand-in nixpkgs ------------------------------------
+
+# flake evaluation needs nixpkgs from the network; this stand-in has the few functions the
+# expressions call and a package (a name and a store path) for every `pkgs.NAME` they mention, so
+# that the outputs evaluate here: every file imported exists, every argument passed is accepted,
+# every attribute used is defined.
+STUB_NIXPKGS = """
+let
+  lib = {
+    genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
+    optionalAttrs = cond: set: if cond then set else { };
+    getExe = drv: "${drv}/bin/${drv.meta.mainProgram}";
+    makeBinPath = drvs: builtins.concatStringsSep ":" (map (d: "${d}/bin") drvs);
+    toLower = builtins.replaceStrings
+      (builtins.genList (i: builtins.substring i 1 "ABCDEFGHIJKLMNOPQRSTUVWXYZ") 26)
+      (builtins.genList (i: builtins.substring i 1 "abcdefghijklmnopqrstuvwxyz") 26);
+    licenses.mit = "MIT";
+    fileset = {
+      toSource = { root, fileset }: assert builtins.isList fileset; "${root}";
+      unions = files: map (f: assert builtins.isPath f; f) files;
+      maybeMissing = path: path;
+    };
+  };
+  package = name: { inherit name; outPath = "/nix/store/0000-${name}"; meta = { }; };
+  named = names: builtins.listToAttrs (map (n: { name = n; value = package n; }) names);
+  pythonPackages = named PYTHON_NAMES // {
+    uvicorn = package "uvicorn" // { optional-dependencies.standard = [ (package "uvloop") ]; };
+    buildPythonApplication = args:
+      assert args.pyproject && builtins.isList args.dependencies && args.build-system != [ ];
+      package args.pname // { inherit (args) version meta; passthru = args; };
+  };
+  pkgsFor = system: named PKGS_NAMES // {
+    inherit lib;
+    stdenv = {
+      isLinux = builtins.match ".*-linux" system != null;
+      hostPlatform = { inherit system; };
+    };
+    python3 = package "python3" // {
+      pkgs = pythonPackages;
+      withPackages = f: package "python3-env" // { packages = f pythonPackages; };
+    };
+    mkShell = args: package "shell" // { inherit args; };
+    dockerTools.buildLayeredImage = args: package "image" // { inherit args; };
+  };
+  nixpkgs = {
+    inherit lib;
+    legacyPackages = lib.genAttrs
+      [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ] pkgsFor;
+  };
+  outputs = (import ./flake.nix).outputs { self = outputs; inherit nixpkgs; };
+in
+"""
+
+
+def stub_eval(root: Path, body: str) -> object:
+    sources = " ".join(p.read_text() for p in root.glob("*.nix"))
+    pkgs_names = sorted(
+        set(re.findall(r"\bpkgs\.([A-Za-z][\w-]*)", sources))
+        - {"lib", "stdenv", "python3", "mkShell", "dockerTools"}
+    )
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+    requirements = pyproject["project"]["dependencies"] + [
+        r for r in pyproject.get("dependency-groups", {}).get("dev", []) if isinstance(r, str)
+    ]
+    python_names = sorted(
+        {
+            re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9._-]+", r).group()).lower()
+            for r in requirements
+        }
+        | {"poetry-core"}
+    )
+    quoted = {
+        key: "[ " + " ".join(f'"{n}"' for n in names) + " ]"
+        for key, names in (("PKGS_NAMES", pkgs_names), ("PYTHON_NAMES", python_names))
+    }
+    expression = (
+        STUB_NIXPKGS.replace("PKGS_NAMES", quoted["PKGS_NAMES"]).replace(
+            "PYTHON_NAMES", quoted["PYTHON_NAMES"]
+        )
+        + body
+    )
+    return nix_eval(expression, root)
+
+
+@pytest.mark.parametrize("name", sets_with("nix"))
+def test_flake_outputs_evaluate(projects, name):
+    project = projects[name]
+    result = stub_eval(
+        project,
+        """{
+      packages = builtins.attrNames outputs.packages.x86_64-linux;
+      darwin = builtins.attrNames outputs.packages.aarch64-darwin;
+      mainProgram = outputs.packages.x86_64-linux.default.meta.mainProgram;
+      source = outputs.packages.x86_64-linux.default.passthru.src;
+      imports = outputs.packages.x86_64-linux.default.passthru.pythonImportsCheck;
+      app = outputs.apps.x86_64-linux.default.program;
+      image = outputs.packages.x86_64-linux.image.args.config;
+      imageName = outputs.packages.x86_64-linux.image.args.name;
+      shell = map (p: p.name) outputs.devShells.x86_64-linux.default.args.packages;
+      python = map (p: p.name)
+        (builtins.head outputs.devShells.x86_64-linux.default.args.packages).packages;
+      check = outputs.checks.x86_64-linux.package.name;
+      overlay = (outputs.overlays.default (nixpkgs.legacyPackages.x86_64-linux) { }).demo.name;
+    }""",
+    )
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    (script,) = pyproject["scripts"]
+    assert result["packages"] == ["default", "demo", "image"]
+    assert result["darwin"] == ["default", "demo"]  # dockerTools images are Linux only
+    assert result["mainProgram"] == script
+    assert result["imports"] == ["demo"]
+    assert result["app"] == f"/nix/store/0000-demo/bin/{script}"
+    assert result["check"] == result["overlay"] == "demo"
+    config = result["image"]
+    assert config["Entrypoint"] == [f"/nix/store/0000-demo/bin/{script}", "serve"]
+    assert config["User"] == "65532:65532"
+    assert "FASTAPI_BIND=0.0.0.0:8000" in config["Env"]
+    assert result["imageName"] == answers(project)["container_image_name"]
+    assert {"gnumake", "git", "python3-env"} <= set(result["shell"])
+    assert ("kubernetes-helm" in result["shell"]) == answers(project)["helm"]
+    assert {"pytest", "sphinx", "fastapi", "uvicorn", "uvloop"} <= set(result["python"])
+
+
+def test_tool_flake_outputs_evaluate():
+    result = stub_eval(
+        REPO_ROOT,
+        """{
+      packages = builtins.attrNames outputs.packages.x86_64-linux;
+      package = outputs.packages.x86_64-linux.default.passthru;
+      app = outputs.apps.aarch64-darwin.default.program;
+      shell = map (p: p.name) outputs.devShells.x86_64-linux.default.args.packages;
+    }""",
+    )
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert result["packages"] == ["default", "fastapi-mvc"]
+    package = result["package"]
+    assert package["pname"] == "fastapi-mvc" and package["version"] == pyproject["version"]
+    # (a package is printed as its store path)
+    assert package["dependencies"] == [
+        "/nix/store/0000-" + re.match(r"[\w.-]+", r).group().lower()
+        for r in pyproject["dependencies"]
+    ]
+    assert "/nix/store/0000-git/bin" in package["makeWrapperArgs"][-1]
+    assert result["app"] == "/nix/store/0000-fastapi-mvc/bin/fastapi-mvc"
+    assert {"git", "gnumake", "shellcheck", "kubernetes-helm"} <= set(result["shell"])
