@@ -18,7 +18,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -86,12 +86,13 @@ def _get(url: str, timeout: float = 5) -> tuple[int, dict]:
             return error.code, json.load(error)
 
 
-def _wait_until_ready(url: str, server: subprocess.Popen, log: Path, deadline: float = 60) -> None:
-    """Poll url until it answers 200 {"status": "ok"}; fail if the server dies or time runs out."""
+def _wait_until_ready(url: str, died: Callable[[], str | None], deadline: float = 60) -> None:
+    """Poll url until it answers 200 {"status": "ok"}; fail if `died()` says why, or on time."""
     end = time.monotonic() + deadline
     last: object = None
     while time.monotonic() < end:
-        assert server.poll() is None, f"server exited {server.returncode}:\n{log.read_text()}"
+        reason = died()
+        assert reason is None, reason
         try:
             last = _get(url, timeout=2)
             if last == (200, {"status": "ok"}):
@@ -99,7 +100,15 @@ def _wait_until_ready(url: str, server: subprocess.Popen, log: Path, deadline: f
         except OSError as error:  # not listening yet
             last = error
         time.sleep(0.2)
-    pytest.fail(f"{url} not ready after {deadline}s (last: {last!r}):\n{log.read_text()}")
+    pytest.fail(f"{url} not ready after {deadline}s (last: {last!r})")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -120,7 +129,10 @@ def _serving(project: Path, tmp_path: Path, env: dict[str, str] | None = None) -
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_until_ready(f"{base}/api/ready", server, log)
+        _wait_until_ready(
+            f"{base}/api/ready",
+            lambda: None if server.poll() is None else f"serve exited:\n{log.read_text()}",
+        )
         yield base
         os.kill(server.pid, signal.SIGTERM)
         try:
@@ -143,8 +155,19 @@ def _redis_server(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen]]:
     data = tmp_path / "redis"
     data.mkdir()
     redis = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(data)],
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(data),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -195,6 +218,38 @@ def test_serve_answers_ready_and_stops_on_sigterm(project: Path, tmp_path: Path)
         status, body = _get(f"{base}/api/nowhere")
         assert status == 404
         assert body["error"]["status"] == "NOT_FOUND"
+
+
+def test_serve_daemon_writes_its_pid_and_stops_on_sigterm(project: Path, tmp_path: Path) -> None:
+    port = free_port()
+    pidfile = tmp_path / "serve.pid"
+    errorlog = tmp_path / "error.log"
+    args = [str(_script(project)), "serve", "-D", "--pid", str(pidfile)]
+    args += ["--bind", f"127.0.0.1:{port}", "-w", "1", "-e", "FASTAPI_PROJECT_NAME=from-env"]
+    # The command returns once the master has detached; its log goes to a file.
+    _run(args, cwd=project, timeout=60, env={"FASTAPI_ERRORLOG": str(errorlog)})
+    end = time.monotonic() + 60
+    while not pidfile.exists() or not pidfile.read_text().strip():
+        assert time.monotonic() < end, "the daemon wrote no pid file within 60s"
+        time.sleep(0.1)
+    pid = int(pidfile.read_text())
+    try:
+        _wait_until_ready(
+            f"http://127.0.0.1:{port}/api/ready",
+            lambda: None if _alive(pid) else f"the daemon died:\n{errorlog.read_text()}",
+        )
+        status, schema = _get(f"http://127.0.0.1:{port}/openapi.json")
+        assert status == 200
+        assert schema["info"]["title"] == "from-env", "--env did not reach the application"
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        end = time.monotonic() + 30
+        while _alive(pid) and time.monotonic() < end:
+            time.sleep(0.1)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"the daemon did not stop within 30s of SIGTERM:\n{errorlog.read_text()}")
+    assert not pidfile.exists(), "gunicorn removes its pid file when it stops"
 
 
 def test_serve_checks_a_real_redis(full_project: Path, tmp_path: Path) -> None:

@@ -11,15 +11,26 @@ import hashlib
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from packaging.licenses import canonicalize_license_expression
 from support import assert_file, assert_no_file, new_project
 
 SKIP_EVERYTHING = ("-R", "-A", "-H", "-G", "-N", "-V", "-C")
-LICENSES = ("MIT", "BSD2", "BSD3", "ISC", "Apache2.0", "LGPLv3+", "LGPLv3", "LGPLv2+", "LGPLv2", "no")
+LICENSES = (
+    "MIT",
+    "BSD2",
+    "BSD3",
+    "ISC",
+    "Apache2.0",
+    "LGPLv3+",
+    "LGPLv3",
+    "LGPLv2+",
+    "LGPLv2",
+    "no",
+)
 
 # The files of the application itself, whatever the options.
 CORE_FILES = [
@@ -87,8 +98,14 @@ def ignored(project: Path, *paths: str) -> set[str]:
     if not git_dir.exists():
         subprocess.run(["git", "init", "-q", "--bare", str(git_dir)], check=True, timeout=30)
     result = subprocess.run(
-        ["git", f"--git-dir={git_dir}", f"--work-tree={project}", "check-ignore", "--no-index",
-         *paths],
+        [
+            "git",
+            f"--git-dir={git_dir}",
+            f"--work-tree={project}",
+            "check-ignore",
+            "--no-index",
+            *paths,
+        ],
         cwd=project,
         capture_output=True,
         text=True,
@@ -293,6 +310,7 @@ def test_the_license_does_not_change_any_python_file(license_renders: dict[str, 
         digest = hashlib.sha256()
         for path in python_files(project):
             relative = path.relative_to(project).as_posix().replace(project.name, "PKG")
-            digest.update(relative.encode() + path.read_text().replace(project.name, "PKG").encode())
+            text = path.read_text().replace(project.name, "PKG")
+            digest.update(relative.encode() + b"\0" + text.encode())
         normalised.add(digest.hexdigest())
     assert len(normalised) == 1
