@@ -216,6 +216,18 @@ class GeneratorGroup(TyperGroup):
             ctx.meta[key] = discover()
         return ctx.meta[key]
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Plain help (rich is slow to import): the group's text, then the listing."""
+        self.format_usage(ctx, formatter)
+        for paragraph in (self.help or "").split("\n\n"):
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(paragraph)
+        with formatter.section("Options"):
+            formatter.write_dl([("-h, --help", "Show this message and exit.")])
+        formatter.write_paragraph()
+        formatter.write(listing(self.catalog(ctx), self.action, usage=False) + "\n")
+
     def list_commands(self, ctx: Any) -> list[str]:
         return self.catalog(ctx).names()
 
@@ -237,25 +249,29 @@ class GeneratorGroup(TyperGroup):
         return command.name, command, args[1:]
 
 
-def listing(catalog: Catalog, action: str) -> str:
+def listing(catalog: Catalog, action: str, *, usage: bool = True) -> str:
     """The group without a generator: every generator, one line each, by origin."""
-    lines = [f"Usage: fastapi-mvc {action} GENERATOR [ARGS]... [OPTIONS]"]
     width = max((len(_label(entry)) for entry in catalog.entries), default=0) + 2
+    sections = []
     for origin, title in PANELS.items():
-        usable = [
-            e for e in catalog.entries if e.origin == origin and e.generator and not e.problem
+        rows = [
+            f"  {_label(e):<{width}}{e.generator.description}"
+            for e in catalog.entries
+            if e.origin == origin and e.generator and not e.problem
         ]
-        if usable:
-            lines += ["", f"{title}:"]
-            lines += [f"  {_label(e):<{width}}{e.generator.description}" for e in usable]  # type: ignore[union-attr]
-    broken = [e for e in catalog.entries if e.problem]
+        if rows:
+            sections.append("\n".join([f"{title}:", *rows]))
+    broken = [
+        f"  {e.name:<{width}}{getattr(e.problem, 'reason', None) or e.problem}"
+        for e in catalog.entries
+        if e.problem
+    ]
     if broken:
-        lines += ["", f"{BROKEN_PANEL}:"]
-        lines += [
-            f"  {e.name:<{width}}{getattr(e.problem, 'reason', None) or e.problem}" for e in broken
-        ]
-    lines += ["", f"Run `fastapi-mvc {action} GENERATOR --help` for a generator's usage."]
-    return "\n".join(lines)
+        sections.append("\n".join([f"{BROKEN_PANEL}:", *broken]))
+    if usage:
+        sections.insert(0, f"Usage: fastapi-mvc {action} GENERATOR [ARGS]... [OPTIONS]")
+    sections.append(f"Run `fastapi-mvc {action} GENERATOR --help` for a generator's usage.")
+    return "\n\n".join(sections)
 
 
 def _label(entry: Entry) -> str:
