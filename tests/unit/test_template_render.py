@@ -211,15 +211,13 @@ def test_redis_is_wired_only_when_chosen(renders: dict[str, Path]) -> None:
     for variant in ("bare", "aiohttp-only"):
         project = renders[variant]
         pkg = package(project)
-        # The Redis settings (plain pydantic-settings, no redis library) are rendered until
-        # copier.yml excludes them without Redis; nothing may use them then.
-        unused = {project / pkg / "config/redis.py", project / "tests/unit/config/test_redis.py"}
+        assert not (project / pkg / "config/redis.py").exists()
+        assert not (project / "tests/unit/config/test_redis.py").exists()
         for path in python_files(project):
             text = path.read_text()
             assert "import redis" not in text and "from redis" not in text, path
             assert "redis_settings" not in text, path
-            if path not in unused:
-                assert "config.redis" not in text and "REDIS" not in text, path
+            assert "config.redis" not in text and "REDIS" not in text, path
 
 
 def test_a_longer_name_stays_black_and_ruff_clean(tmp_path: Path) -> None:
