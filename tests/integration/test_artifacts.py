@@ -235,8 +235,9 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
         failover = yaml.safe_load((chart_project / "manifests/redis-failover.yaml").read_text())
         assert config["data"]["FASTAPI_REDIS_HOST"] == "rfs-" + failover["metadata"]["name"]
         assert config["data"]["FASTAPI_REDIS_USE_SENTINEL"] == "true"
+        assert config["data"]["FASTAPI_USE_REDIS"] == "true"
     else:
-        assert not any(key.startswith("FASTAPI_REDIS_") for key in config["data"])
+        assert not any("REDIS" in key for key in config["data"])
 
     test_pod = kinds["Pod"]
     assert test_pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
