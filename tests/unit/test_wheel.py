@@ -23,6 +23,7 @@ def test_wheel_ships_template_and_generators_inside_the_package(tmp_path):
     assert "fastapi_mvc/template/copier.yml" in names
     assert any(name.startswith("fastapi_mvc/template/project/") for name in names)
     assert "fastapi_mvc/generators/__init__.py" in names
+    assert "fastapi_mvc/template-history.bundle" in names
     assert not any("__pycache__" in name for name in names)
     template_files = {
         path.relative_to(REPO_ROOT).as_posix()
