@@ -37,6 +37,7 @@ _FIXED_IDENTITY = {
     "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000",
 }
 _IGNORED = "__pycache__/\n*.py[co]\n.DS_Store\n"
+_REFS_MEMO = "fastapi-mvc-refs.json"
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ def ensure_repository(repo: Path | None = None) -> Path:
             if digest not in seen:
                 git("fetch", "-q", str(HISTORY_BUNDLE), "+refs/tags/*:refs/tags/*", cwd=repo)
                 marker.write_text("\n".join([*seen, digest]) + "\n")
+                # New releases may now match the packaged template: forget the refs found so far.
+                (repo / ".git" / _REFS_MEMO).unlink(missing_ok=True)
     return repo
 
 
@@ -149,7 +152,7 @@ def tree_of(directory: Path, repo: Path) -> str:
 
 def _packaged_ref(repo: Path) -> str:
     """The tag whose tree is the packaged template, or a reproducible commit on the newest one."""
-    memo_file = repo / ".git" / "fastapi-mvc-refs.json"
+    memo_file = repo / ".git" / _REFS_MEMO
     key = _fingerprint(TEMPLATE_DIR)
     memo = json.loads(memo_file.read_text()) if memo_file.is_file() else {}
     if key in memo:

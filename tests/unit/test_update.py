@@ -259,3 +259,11 @@ def test_an_unreleased_template_gets_the_same_commit_everywhere(versions, monkey
     first = template_versions.current_source().vcs_ref
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-cache"))
     assert template_versions.current_source().vcs_ref == first
+
+
+def test_releasing_the_packaged_template_makes_new_projects_record_the_release(versions):
+    assert template_versions.current_source().vcs_ref not in {"1.0.0", "2.0.0"}
+    template_versions.release("3.0.0", versions / "history.bundle")
+    assert template_versions.current_source().vcs_ref == "3.0.0"
+    project = make(versions, "demo")
+    assert yaml.safe_load((project / ".fastapi-mvc.yml").read_text())["_commit"] == "3.0.0"
