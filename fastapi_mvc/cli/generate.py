@@ -65,21 +65,16 @@ def _parameters(generator: Generator, action: str) -> list[inspect.Parameter]:
     keyword = inspect.Parameter.KEYWORD_ONLY
     params = [inspect.Parameter("ctx", keyword, annotation=typer.Context)]
     for argument in generator.arguments:
-        if argument.nargs == -1:
-            info = typer.Argument(metavar=argument.shown, help=argument.help, show_default=False)
-            params.append(
-                inspect.Parameter(
-                    argument.name,
-                    keyword,
-                    default=None,
-                    annotation=Annotated[list[str] | None, info],
-                )
+        info = typer.Argument(metavar=argument.shown, help=argument.help, show_default=False)
+        many = argument.nargs == -1
+        params.append(
+            inspect.Parameter(
+                argument.name,
+                keyword,
+                default=None if many else inspect.Parameter.empty,
+                annotation=Annotated[list[str] | None, info] if many else Annotated[str, info],
             )
-        else:
-            info = typer.Argument(metavar=argument.shown, help=argument.help, show_default=False)
-            params.append(
-                inspect.Parameter(argument.name, keyword, annotation=Annotated[str, info])
-            )
+        )
     for option in generator.options:
         kind: Any
         if option.type == "flag":
@@ -108,13 +103,18 @@ def _parameters(generator: Generator, action: str) -> list[inspect.Parameter]:
 
 
 class GeneratorCommand(TyperCommand):
-    """A generator as a command: its help is the USAGE text, verbatim, then its options."""
+    """A generator as a command: its help is the USAGE text, verbatim, then its parameters."""
+
+    arguments: tuple[tuple[str, str], ...] = ()
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self.format_usage(ctx, formatter)
         formatter.write_paragraph()
         for line in (self.help or "").rstrip().splitlines():
             formatter.write(f"{'':>{formatter.current_indent + 2}}{line}".rstrip() + "\n")
+        if self.arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(list(self.arguments))
         own, runtime = [], []
         for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
@@ -145,7 +145,11 @@ def generator_command(generator: Generator, action: str) -> Any:
         short_help=generator.description + aliases,
         rich_help_panel=PANELS[generator.origin],
     )(run)
-    return typer.main.get_command(single)
+    command = typer.main.get_command(single)
+    command.arguments = tuple(
+        (a.shown + ("..." if a.nargs == -1 else ""), a.help) for a in generator.arguments
+    )
+    return command
 
 
 def broken_command(name: str, problem: FastapiMvcError) -> Any:
