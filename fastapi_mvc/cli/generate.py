@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import enum
 import inspect
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from fastapi_mvc.errors import FastapiMvcError
-from fastapi_mvc.generating.discovery import Catalog, Entry, discover, unknown_generator
-from fastapi_mvc.generating.generator import Generator
+if TYPE_CHECKING:  # the machinery is imported when `generate` runs, not for other commands
+    from fastapi_mvc.errors import FastapiMvcError
+    from fastapi_mvc.generating.discovery import Catalog, Entry
+    from fastapi_mvc.generating.generator import Generator
 
 PANELS = {
     "builtin": "Builtin generators",
@@ -215,6 +216,8 @@ class GeneratorGroup(TyperGroup):
         self.subcommand_metavar = "GENERATOR [ARGS]..."
 
     def catalog(self, ctx: Any) -> Catalog:
+        from fastapi_mvc.generating.discovery import discover
+
         key = "fastapi_mvc.catalog"
         if key not in ctx.meta:
             ctx.meta[key] = discover()
@@ -248,6 +251,8 @@ class GeneratorGroup(TyperGroup):
             return super().resolve_command(ctx, args)
         command = self.get_command(ctx, name)
         if command is None:
+            from fastapi_mvc.generating.discovery import unknown_generator
+
             catalog = self.catalog(ctx)
             raise unknown_generator(name, [*catalog.commands, *catalog.problems])
         return command.name, command, args[1:]
