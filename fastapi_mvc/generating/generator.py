@@ -18,7 +18,7 @@ showing their help stay fast and safe. Everything else in `copier.yml` is copier
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,9 @@ ARGUMENT_KINDS = ("name", "string")
 OPTION_TYPES = ("flag", "string", "choice")
 # The runtime options every generator takes; a generator may not redefine them.
 RESERVED_OPTIONS = frozenset({"force", "skip", "pretend", "quiet", "help"})
-RESERVED_FLAGS = frozenset({"-f", "--force", "-s", "--skip", "-p", "--pretend", "-q", "--quiet"})
-RESERVED_FLAGS |= frozenset({"-h", "--help"})
+RESERVED_FLAGS = frozenset(
+    {"-f", "--force", "-s", "--skip", "-p", "--pretend", "-q", "--quiet", "-h", "--help"}
+)
 
 _GENERATOR_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -94,7 +95,7 @@ class Generator:
     aliases: tuple[str, ...] = ()
     target: str = "project"
     arguments: tuple[Argument, ...] = ()
-    options: tuple[Option, ...] = field(default=())
+    options: tuple[Option, ...] = ()
 
     @property
     def usage(self) -> str:

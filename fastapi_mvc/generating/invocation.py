@@ -72,15 +72,6 @@ class Invocation:
         except ValueError:
             return str(path)
 
-    @property
-    def command_line(self) -> str:
-        """The arguments as typed, for messages: `controller articles index show:get`."""
-        words = [self.generator.name]
-        for argument in self.generator.arguments:
-            value = self.arguments.get(argument.name)
-            words.extend(value if isinstance(value, list | tuple) else [value] if value else [])
-        return " ".join(str(word) for word in words)
-
 
 def invoke(
     generator: Generator,
