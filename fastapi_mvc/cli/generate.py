@@ -58,6 +58,14 @@ RUNTIME_OPTIONS = (
         ("-q", "--quiet"),
         {"generate": "Suppress status output.", "destroy": "Suppress status output."},
     ),
+    (
+        "no_interaction",
+        ("--no-interaction",),
+        {
+            "generate": "Never ask, even in a terminal: a conflict is refused (exit 1).",
+            "destroy": "Never ask (destroy asks nothing anyway).",
+        },
+    ),
 )
 
 
@@ -181,7 +189,7 @@ def _run(generator: Generator, action: str, values: dict[str, Any]) -> None:
         skip=values["skip"],
         pretend=values["pretend"],
         quiet=values["quiet"],
-        interactive=console.is_interactive(),
+        interactive=console.is_interactive() and not values["no_interaction"],
     )
     arguments = {
         a.name: values[a.name] or ([] if a.nargs == -1 else "") for a in generator.arguments

@@ -32,10 +32,11 @@ ORIGINS = ("builtin", "project", "FMVC_PATH")
 TARGETS = ("project", "cwd")
 ARGUMENT_KINDS = ("name", "string")
 OPTION_TYPES = ("flag", "string", "choice")
-# The runtime options every generator takes; a generator may not redefine them.
-RESERVED_OPTIONS = frozenset({"force", "skip", "pretend", "quiet", "help"})
+# The runtime options every generator takes (fastapi_mvc.cli.generate); no generator redefines them.
+RESERVED_OPTIONS = frozenset({"force", "skip", "pretend", "quiet", "no_interaction", "help"})
 RESERVED_FLAGS = frozenset(
     {"-f", "--force", "-s", "--skip", "-p", "--pretend", "-q", "--quiet", "-h", "--help"}
+    | {"--no-interaction"}
 )
 
 _GENERATOR_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -92,3 +92,12 @@ def test_quit_writes_nothing(project: Path) -> None:
     child.expect("stopped at your request; nothing was written")
     assert finish(child) == 1
     assert tree_checksum(project) == before
+
+
+def test_no_interaction_refuses_even_in_a_terminal(project: Path) -> None:
+    before = tree_checksum(project)
+    child = spawn(project, "index", "show", "--no-interaction")
+    child.expect(status("conflict", "demo/app/controllers/articles.py"))
+    child.expect("nothing was written")
+    assert finish(child) == 1
+    assert tree_checksum(project) == before
