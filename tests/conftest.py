@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -10,18 +9,18 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support import new_project
+from support import run_tool
 
 
 @pytest.fixture(scope="session")
 def installed_project(tmp_path_factory) -> Path:
-    """A default project (every feature on), installed with its own `make install`.
+    """A default project (every feature on), installed by `new` itself (its `make install`).
 
     Shared by the tests that only read or run it; tests that change a project make their own.
     """
-    project = new_project(tmp_path_factory.mktemp("installed"), "demo")
-    done = subprocess.run(
-        ["make", "install"], cwd=project, capture_output=True, text=True, timeout=900
-    )
+    project = tmp_path_factory.mktemp("installed") / "demo"
+    done = run_tool("new", "-n", str(project), timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "make install" in done.stderr
+    assert (project / ".venv" / "bin" / "demo").is_file()
     return project
