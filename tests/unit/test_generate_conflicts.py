@@ -9,14 +9,9 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from support import REPO_ROOT, copy_project, new_project, run_generator, tree_checksum
+from support import REPO_ROOT, copy_project, run_generator, tree_checksum
 
 PROMPT = r'Overwrite demo/app/controllers/articles\.py\? \(enter "h" for help\) \[Ynaqdh\]'
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return new_project(tmp_path_factory.mktemp("pristine"), "demo", "--skip-git")
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ import pytest
 from support import (
     assert_file,
     assert_no_file,
-    copy_project,
-    new_project,
     run_cli,
     run_destroy,
     run_generator,
@@ -21,16 +19,6 @@ from support import (
 from fastapi_mvc.generating.router_edit import MARKER
 
 FIVE = ("index", "show", "create:post", "update:put", "remove:delete")
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return new_project(tmp_path_factory.mktemp("pristine"), "demo", "--skip-git")
-
-
-@pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> Path:
-    return copy_project(pristine, tmp_path)
 
 
 def controller(project: Path, name: str) -> Path:

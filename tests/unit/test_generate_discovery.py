@@ -13,20 +13,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from support import REPO_ROOT, assert_file, copy_project, new_project, run_generator
+from support import REPO_ROOT, assert_file, run_generator
 
 from fastapi_mvc.generating.discovery import discover
 from fastapi_mvc.resources import GENERATORS_DIR
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return new_project(tmp_path_factory.mktemp("pristine"), "demo", "--skip-git")
-
-
-@pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> Path:
-    return copy_project(pristine, tmp_path)
 
 
 def make_generator(

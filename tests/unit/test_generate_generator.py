@@ -13,22 +13,11 @@ from support import (
     REPO_ROOT,
     assert_file,
     assert_no_file,
-    copy_project,
     new_project,
     run_destroy,
     run_generator,
     tree_checksum,
 )
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return new_project(tmp_path_factory.mktemp("pristine"), "demo", "--skip-git")
-
-
-@pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> Path:
-    return copy_project(pristine, tmp_path)
 
 
 def program(name: str) -> str:

@@ -18,19 +18,9 @@ import tomllib
 from packaging.licenses import canonicalize_license_expression
 from support import assert_file, assert_no_file, new_project
 
+from fastapi_mvc.licenses import LICENSES
+
 SKIP_EVERYTHING = ("-R", "-A", "-H", "-G", "-N", "-V", "-C")
-LICENSES = (
-    "MIT",
-    "BSD2",
-    "BSD3",
-    "ISC",
-    "Apache2.0",
-    "LGPLv3+",
-    "LGPLv3",
-    "LGPLv2+",
-    "LGPLv2",
-    "no",
-)
 
 # The files of the application itself, whatever the options.
 CORE_FILES = [
