@@ -29,6 +29,7 @@ is stopped by its PID; the whole run is bounded (about 4 minutes with the defaul
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -219,10 +220,8 @@ def stop(case: Case) -> None:
         case.process.kill()
         case.process.wait(timeout=10)
     for pid in left:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
@@ -318,11 +317,15 @@ def table(cases: list[Case], rounds: int) -> None:
     print(f"(medians of {rounds} rounds; errors and requests summed over them)")
 
 
-def ratio(cases: list[Case], a: int, b: int) -> tuple[float, float, float]:
-    """Ratio of the medians, and the range of the per-round ratios (paired by round)."""
+def ratio(cases: list[Case], a: int, b: int) -> tuple[float, float, float, float]:
+    """Ratio of the medians; then the median, min and max of the per-round ratios (paired runs)."""
     paired = [x / y for x, y in zip(cases[a].rps, cases[b].rps, strict=True)]
     median = statistics.median(cases[a].rps) / statistics.median(cases[b].rps)
-    return median, min(paired), max(paired)
+    return median, statistics.median(paired), min(paired), max(paired)
+
+
+def describe(r: tuple[float, float, float, float]) -> str:
+    return f"{r[0]:.3f} (per round: median {r[1]:.3f}, {r[2]:.3f}-{r[3]:.3f})"
 
 
 def main() -> None:
@@ -351,17 +354,13 @@ def main() -> None:
         print(
             "versions:",
             ", ".join(
-                line
-                for line in versions.splitlines()
-                if line.split("==")[0].lower() in wanted
+                line for line in versions.splitlines() if line.split("==")[0].lower() in wanted
             ),
         )
         if args.levers:
             sh(project / ".venv/bin/python", "-m", "pip", "install", "-q", "orjson")
         launcher = scratch / "launch.py"
-        launcher.write_text(
-            LAUNCHER.replace("PACKAGE", "demo").replace("WORKERS", str(WORKERS))
-        )
+        launcher.write_text(LAUNCHER.replace("PACKAGE", "demo").replace("WORKERS", str(WORKERS)))
         cases = (lever_cases if args.levers else main_cases)(project, launcher)
         print(f"project ready in {time.monotonic() - started:.0f}s; starting the servers")
         try:
@@ -399,25 +398,17 @@ def main() -> None:
         table(cases, args.rounds)
         if args.levers:
             for index in range(1, len(cases)):
-                r, lo, hi = ratio(cases, index, 0)
-                print(f"{cases[index].label} / as generated: {r:.3f} (rounds {lo:.3f}-{hi:.3f})")
+                print(f"{cases[index].label} / as generated: {describe(ratio(cases, index, 0))}")
         else:
-            r12 = ratio(cases, 0, 1)
-            r13 = ratio(cases, 0, 2)
-            r43 = ratio(cases, 3, 2)
+            r12, r13, r43 = ratio(cases, 0, 1), ratio(cases, 0, 2), ratio(cases, 3, 2)
             errors = sum(case.errors for case in cases)
-            print(
-                f"ratio 1/2 (serve / plain uvicorn): {r12[0]:.3f} "
-                f"(rounds {r12[1]:.3f}-{r12[2]:.3f}); target >= 0.95: "
-                f"{'ok' if r12[0] >= 0.95 else 'MISSED'}"
-            )
-            print(
-                f"ratio 1/3 (serve / bare Starlette): {r13[0]:.3f} "
-                f"(rounds {r13[1]:.3f}-{r13[2]:.3f}); target >= 0.85: "
-                f"{'ok' if r13[0] >= 0.85 else 'MISSED'}"
-            )
-            print(f"ratio 4/3 (controller / bare Starlette): {r43[0]:.3f}")
-            print(f"errors: {errors}; target 0: {'ok' if errors == 0 else 'MISSED'}")
+            verdict = {True: "ok", False: "MISSED"}
+            print(f"ratio 1/2 (serve / plain uvicorn): {describe(r12)}; target >= 0.95: ", end="")
+            print(verdict[r12[0] >= 0.95])
+            print(f"ratio 1/3 (serve / bare Starlette): {describe(r13)}; target >= 0.85: ", end="")
+            print(verdict[r13[0] >= 0.85])
+            print(f"ratio 4/3 (controller / bare Starlette): {describe(r43)}")
+            print(f"errors: {errors}; target 0: {verdict[errors == 0]}")
         print(f"total {time.monotonic() - started:.0f}s")
 
 

@@ -49,8 +49,8 @@ class ErrorResponse(BaseModel):
         )
 
 
-# What the OpenAPI schema declares for every endpoint under /api: any 4xx or 5xx answer is the
-# envelope (instead of FastAPI's own shape for 422), so clients and schema checkers expect it.
+# What the OpenAPI schema declares for every endpoint of the application: any 4xx or 5xx answer
+# is the envelope (instead of FastAPI's own shape for 422), so clients and schema checkers know.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": ErrorResponse, "description": "The request was refused: the error envelope."},
     "5XX": {"model": ErrorResponse, "description": "The server failed: the error envelope."},
