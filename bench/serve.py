@@ -271,6 +271,16 @@ def render_project(scratch: Path) -> Path:
     return project
 
 
+def baseline_cases(baseline: Path) -> list[Case]:
+    """Cases 1 and 4 on another installed project (with an `items` controller), for before/after."""
+    script = str(baseline / ".venv" / "bin" / "demo")
+    serve = [script, "serve", "--bind", "127.0.0.1:{port}", "-w", str(WORKERS)]
+    return [
+        Case("B1 baseline /api/ready", "/api/ready", serve),
+        Case("B4 baseline controller", "/api/items/index", serve),
+    ]
+
+
 def main_cases(project: Path, launcher: Path) -> list[Case]:
     bin_ = project / ".venv" / "bin"
     serve = [str(bin_ / "demo"), "serve", "--bind", "127.0.0.1:{port}", "-w", str(WORKERS)]
@@ -336,6 +346,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="alternated rounds")
     parser.add_argument("--levers", action="store_true", help="measure the serving options")
     parser.add_argument("--project", type=Path, help="reuse this installed project")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also serve cases 1 and 4 from this installed project (made by an older template, "
+        "with `generate controller items index show`), alternated with the others",
+    )
     args = parser.parse_args()
     if not os.access(WRK, os.X_OK):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -362,6 +378,8 @@ def main() -> None:
         launcher = scratch / "launch.py"
         launcher.write_text(LAUNCHER.replace("PACKAGE", "demo").replace("WORKERS", str(WORKERS)))
         cases = (lever_cases if args.levers else main_cases)(project, launcher)
+        if args.baseline:
+            cases += baseline_cases(args.baseline.resolve())
         print(f"project ready in {time.monotonic() - started:.0f}s; starting the servers")
         try:
             for case in cases:
@@ -409,6 +427,10 @@ def main() -> None:
             print(verdict[r13[0] >= 0.85])
             print(f"ratio 4/3 (controller / bare Starlette): {describe(r43)}")
             print(f"errors: {errors}; target 0: {verdict[errors == 0]}")
+            if args.baseline:
+                print(f"1 / baseline 1: {describe(ratio(cases, 0, 4))}")
+                print(f"4 / baseline 4: {describe(ratio(cases, 3, 5))}")
+                print(f"baseline 1 / 3: {describe(ratio(cases, 4, 2))}")
         print(f"total {time.monotonic() - started:.0f}s")
 
 
