@@ -726,7 +726,7 @@ def test_nix_reads_the_dependencies_of_pyproject(projects):
 
 
 def test_make_docs_builds_with_warnings_as_errors(installed_project, tmp_path):
-    dry_run = run_ok("make", "-n", "docs", cwd=installed_project).stdout
+    dry_run = run_ok("make", "--no-print-directory", "-n", "docs", cwd=installed_project).stdout
     assert "sphinx-build -W" in dry_run
     # The Makefile's command, with the output in tmp_path (the shared project stays as it was).
     command = dry_run.strip().replace("docs/_build", str(tmp_path / "html"))
