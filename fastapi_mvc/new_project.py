@@ -110,7 +110,7 @@ def template_source(request: NewProject) -> TemplateSource:
     return template_versions.current_source()
 
 
-def render(request: NewProject, target: Path) -> None:
+def render(request: NewProject, target: Path) -> TemplateSource:
     """Render the template into `target`; a failure or Ctrl-C leaves no half-made project."""
     source = template_source(request)
     forced, defaults = request.answers()
@@ -124,7 +124,7 @@ def render(request: NewProject, target: Path) -> None:
     if target.is_dir() and any(target.iterdir()):
         # --force into an existing project: copier reports each conflict and overwrite.
         run_copier(source.src_path, target, overwrite=True, **options)
-        return
+        return source
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -143,6 +143,7 @@ def render(request: NewProject, target: Path) -> None:
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+    return source
 
 
 def run_copier(src_path: str, dst_path: Path, **options: Any) -> None:

@@ -128,8 +128,9 @@ def new(
     }
     request.features = {feature: not skip for feature, skip in skipped.items()}
     target = check(request)
-    render(request, target)
+    source = render(request, target)
     out = console.Console(quiet=quiet, verbose=ctx.obj.get("verbose", False) if ctx.obj else False)
+    out.debug(f"rendered {source.src_path} at {source.vcs_ref}")
     if request.install:
         from rich.console import Console
 

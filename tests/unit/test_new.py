@@ -190,3 +190,12 @@ def test_ctrl_c_during_new_leaves_no_directory(tmp_path, monkeypatch):
     assert result.exit_code == 130
     assert "Aborted" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_verbose_names_the_template_version_rendered(tmp_path):
+    result = run_cli("-v", "new", "-n", "-I", "-q", str(tmp_path / "blog"))
+    assert result.exit_code == 0, result.output
+    assert (
+        "rendered ~/.cache/fastapi-mvc/template at " in result.output
+        or "rendered /" in result.output
+    )
