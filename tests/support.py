@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from fastapi_mvc.cli import app
@@ -155,3 +158,44 @@ def source_checksum(root: Path) -> str:
         name = path.relative_to(root).as_posix().encode()
         digest.update(name + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+REDIS_SERVER = "/usr/bin/redis-server"
+
+
+def start_redis(port: int, data: Path) -> subprocess.Popen:
+    """A real, throw-away redis-server on loopback `port`, once it accepts connections.
+
+    Stop it with `stop_process`, by its PID. A missing redis-server fails the test.
+    """
+    if not os.access(REDIS_SERVER, os.X_OK):
+        pytest.fail(f"{REDIS_SERVER} is not installed (apt-get install redis-server)")
+    data.mkdir(exist_ok=True)
+    # No persistence: the data directory only keeps redis-server from writing elsewhere.
+    options = ["--save", "", "--appendonly", "no", "--dir", str(data)]
+    redis = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    end = time.monotonic() + 10
+    while True:
+        assert redis.poll() is None, f"redis-server exited {redis.returncode}"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return redis
+        except OSError:
+            assert time.monotonic() < end, "redis-server did not listen within 10s"
+            time.sleep(0.05)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM (after SIGCONT, in case a test froze it), then SIGKILL after 10 s."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGCONT)
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -13,7 +13,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -22,12 +21,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from support import free_port, run_tool
+from support import free_port, run_tool, start_redis, stop_process
 
 pytestmark = pytest.mark.integration
 
 SKIP_EVERYTHING = ("-R", "-A", "-H", "-G", "-N", "-V", "-C")
-REDIS_SERVER = "/usr/bin/redis-server"
 
 
 def _run(args: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> str:
@@ -149,47 +147,12 @@ def _serving(project: Path, tmp_path: Path, env: dict[str, str] | None = None) -
 @contextlib.contextmanager
 def _redis_server(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen]]:
     """A real, throw-away redis-server on a free loopback port; stopped by its PID."""
-    if not os.access(REDIS_SERVER, os.X_OK):
-        pytest.fail(f"{REDIS_SERVER} is not installed (apt-get install redis-server)")
     port = free_port()
-    data = tmp_path / "redis"
-    data.mkdir()
-    redis = subprocess.Popen(
-        [
-            REDIS_SERVER,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(data),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    redis = start_redis(port, tmp_path / "redis")
     try:
-        end = time.monotonic() + 10
-        while True:
-            assert redis.poll() is None, f"redis-server exited {redis.returncode}"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < end, "redis-server did not listen within 10s"
-                time.sleep(0.1)
         yield port, redis
     finally:
-        if redis.poll() is None:
-            redis.terminate()
-            try:
-                redis.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                redis.kill()
-                redis.wait(timeout=10)
+        stop_process(redis)
 
 
 def test_make_test_passes_with_full_coverage(project: Path) -> None:

@@ -31,7 +31,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -40,12 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from support import free_port, tool
+from support import free_port, start_redis, stop_process, tool
 
 pytestmark = pytest.mark.integration
 
 WORKERS = 2
-REDIS_SERVER = "/usr/bin/redis-server"
 
 # Serves the project's application, plus the routes below, through its own ApplicationLoader.
 LAUNCHER = '''\
@@ -444,55 +442,12 @@ def test_a_killed_worker_is_replaced_and_the_service_keeps_answering(
 # -- Redis down and back -------------------------------------------------------------------------
 
 
-def _start_redis(port: int, data: Path) -> subprocess.Popen:
-    if not os.access(REDIS_SERVER, os.X_OK):
-        pytest.fail(f"{REDIS_SERVER} is not installed (apt-get install redis-server)")
-    data.mkdir(exist_ok=True)
-    redis = subprocess.Popen(
-        [
-            REDIS_SERVER,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(data),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    end = time.monotonic() + 10
-    while True:
-        assert redis.poll() is None, f"redis-server exited {redis.returncode}"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return redis
-        except OSError:
-            assert time.monotonic() < end, "redis-server did not listen within 10s"
-            time.sleep(0.05)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGCONT)
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
 def test_redis_stopped_mid_run_answers_502_fast_and_recovers(
     installed_project: Path, tmp_path: Path
 ) -> None:
     redis_port = free_port()
     redis_timeout = 1.0
-    redis = _start_redis(redis_port, tmp_path / "redis")
+    redis = start_redis(redis_port, tmp_path / "redis")
     env = {
         "FASTAPI_USE_REDIS": "true",
         "FASTAPI_REDIS_PORT": str(redis_port),
@@ -526,17 +481,17 @@ def test_redis_stopped_mid_run_answers_502_fast_and_recovers(
                 thawed = time.monotonic()
                 time.sleep(4)
                 stopped = time.monotonic()
-                _stop(redis)  # a Redis that is gone
+                stop_process(redis)  # a Redis that is gone
                 time.sleep(2)
                 restarted_at = time.monotonic()
-                redis = _start_redis(redis_port, tmp_path / "redis")
+                redis = start_redis(redis_port, tmp_path / "redis")
                 time.sleep(4)
             finally:
                 running.clear()
                 for thread in threads:
                     thread.join(timeout=60)
     finally:
-        _stop(redis)
+        stop_process(redis)
 
     assert not failures, failures
     down_envelope = {
