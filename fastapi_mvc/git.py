@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -11,12 +12,18 @@ from pathlib import Path
 from fastapi_mvc.errors import CommandFailed, UsageError
 
 
+@functools.cache
+def _executable() -> str | None:
+    return shutil.which("git")
+
+
 def git(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> str:
     """Run git and return its stdout; raise CommandFailed with its stderr on failure."""
-    if shutil.which("git") is None:
+    executable = _executable()
+    if executable is None:
         raise UsageError("git is not installed", "install git and try again")
     result = subprocess.run(
-        ["git", *args],
+        [executable, *args],
         cwd=cwd,
         env={**os.environ, **env} if env else None,
         capture_output=True,
@@ -33,19 +40,19 @@ def git(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = Non
 
 def config_value(key: str) -> str | None:
     """The user's git config value for `key`, or None when unset or git is missing."""
-    if shutil.which("git") is None:
+    executable = _executable()
+    if executable is None:
         return None
-    result = subprocess.run(["git", "config", "--get", key], capture_output=True, text=True)
+    result = subprocess.run([executable, "config", "--get", key], capture_output=True, text=True)
     return result.stdout.strip() or None
 
 
 def is_repository(path: Path) -> bool:
-    return (
-        subprocess.run(
-            ["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True
-        ).returncode
-        == 0
-    )
+    try:
+        git("rev-parse", "--is-inside-work-tree", cwd=path)
+    except CommandFailed:
+        return False
+    return True
 
 
 def dirty_files(path: Path) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +65,7 @@ class Project:
     def package_dir(self) -> Path:
         return self.root / self.package_name
 
-    @cached_property
+    @property
     def venv(self) -> Path:
         """The virtual environment `make install` creates."""
         return self.root / ".venv"

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,15 @@ def start_redis(port: int, data: Path) -> subprocess.Popen:
             time.sleep(0.05)
 
 
+def alive(pid: int) -> bool:
+    """Whether a process of that PID exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def stop_process(process: subprocess.Popen) -> None:
     """SIGTERM (after SIGCONT, in case a test froze it), then SIGKILL after 10 s."""
     if process.poll() is None:
@@ -199,3 +209,19 @@ def stop_process(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def build_wheel(source: Path, dist: Path) -> tuple[list[str], str]:
+    """`pip wheel --no-deps` of `source` into `dist`: the wheel's file names and entry points."""
+    run_ok(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, source)
+    (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt")))
+    return names, entry_points.decode()
+
+
+def sphinx_build(installed_project: Path, project: Path, builder: str, out: Path) -> None:
+    """`sphinx-build -W` of `project`'s docs with the installed project's environment."""
+    sphinx = installed_project / ".venv" / "bin" / "sphinx-build"
+    run_ok(sphinx, "-W", "--keep-going", "-q", "-b", builder, "docs", out, cwd=project, timeout=300)

@@ -19,13 +19,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import zipfile
 from pathlib import Path
 
 import pytest
 import tomllib
 import yaml
-from support import REPO_ROOT, free_port, new_project, run_ok, tool
+from support import REPO_ROOT, build_wheel, free_port, new_project, run_ok, sphinx_build, tool
 
 pytestmark = pytest.mark.integration
 
@@ -494,23 +493,8 @@ def test_dockerfile_dependency_step_and_context(project, tmp_path):
 def test_image_is_built_from_the_context_alone(projects, tmp_path):
     """`pip install --no-deps .` of the build stage works on the build context: build the wheel."""
     context = copy_context(projects["all"], tmp_path / "context")
-    run_ok(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--no-deps",
-        "--quiet",
-        "-w",
-        tmp_path / "dist",
-        context,
-        timeout=300,
-    )
-    (wheel,) = (tmp_path / "dist").glob("demo-*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        names = archive.namelist()
-        entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "demo=demo.cli:cli" in archive.read(entry_points).decode().replace(" ", "")
+    names, entry_points = build_wheel(context, tmp_path / "dist")
+    assert "demo=demo.cli:cli" in entry_points.replace(" ", "")
     assert "demo/app/asgi.py" in names and "demo/wsgi.py" in names
     assert not any(name.startswith("tests/") for name in names)
 
@@ -740,19 +724,7 @@ def test_make_docs_builds_with_warnings_as_errors(installed_project, tmp_path):
 def test_docs_build_for_each_option_set(project, installed_project, tmp_path):
     """sphinx-build -W on each rendering, with the installed default project's environment (its
     conf.py imports the rendering's own package first)."""
-    sphinx = installed_project / ".venv" / "bin" / "sphinx-build"
-    run_ok(
-        sphinx,
-        "-W",
-        "--keep-going",
-        "-q",
-        "-b",
-        "html",
-        "docs",
-        tmp_path / "html",
-        cwd=project,
-        timeout=300,
-    )
+    sphinx_build(installed_project, project, "html", tmp_path / "html")
     on = answers(project)
     assert (tmp_path / "html" / "nix.html").is_file() == on["nix"]
     api = (tmp_path / "html" / "api.html").read_text()
@@ -801,26 +773,11 @@ def test_tool_image_context_builds_the_wheel(tmp_path):
         if keyword == "COPY":
             for source in rest.split()[:-1]:
                 assert (context / source).exists(), f"COPY {source}: not in the context"
-    run_ok(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--no-deps",
-        "--quiet",
-        "-w",
-        tmp_path / "dist",
-        context,
-        timeout=300,
-    )
-    (wheel,) = (tmp_path / "dist").glob("fastapi_mvc-*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        names = archive.namelist()
-        entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt")))
+    names, entry_points = build_wheel(context, tmp_path / "dist")
     assert "fastapi_mvc/template/copier.yml" in names
     assert "fastapi_mvc/template/project/Dockerfile.jinja" in names
     assert not any(name.startswith(("template/", "generators/")) for name in names)
-    assert b"fastapi-mvc=fastapi_mvc.cli:main" in entry_points.replace(b" ", b"")
+    assert "fastapi-mvc=fastapi_mvc.cli:main" in entry_points.replace(" ", "")
 
 
 def test_ci_scripts_pass_shellcheck():

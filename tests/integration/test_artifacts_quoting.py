@@ -18,7 +18,7 @@ import copier
 import pytest
 import tomllib
 import yaml
-from support import REPO_ROOT, run_cli, run_ok, tool
+from support import REPO_ROOT, run_cli, run_ok, sphinx_build, tool
 
 pytestmark = pytest.mark.integration
 
@@ -131,19 +131,7 @@ def test_python_and_docs(project, installed_project, tmp_path):
     assert conf["author"] == AUTHOR
     assert conf["copyright"].endswith(", " + AUTHOR)
     # sphinx-build -W with the installed default project's environment (the package is `demo`).
-    sphinx = installed_project / ".venv" / "bin" / "sphinx-build"
-    run_ok(
-        sphinx,
-        "-W",
-        "--keep-going",
-        "-q",
-        "-b",
-        "text",
-        "docs",
-        tmp_path / "text",
-        cwd=project,
-        timeout=300,
-    )
+    sphinx_build(installed_project, project, "text", tmp_path / "text")
     index = " ".join((tmp_path / "text" / "index.txt").read_text().split())
     assert " ".join(DESCRIPTION.split()) in index  # no character of it was taken for markup
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from support import free_port, run_tool, start_redis, stop_process
+from support import alive, free_port, run_tool, start_redis, stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -99,14 +99,6 @@ def _wait_until_ready(url: str, died: Callable[[], str | None], deadline: float 
             last = error
         time.sleep(0.2)
     pytest.fail(f"{url} not ready after {deadline}s (last: {last!r})")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 @contextlib.contextmanager
@@ -199,7 +191,7 @@ def test_serve_daemon_writes_its_pid_and_stops_on_sigterm(project: Path, tmp_pat
     try:
         _wait_until_ready(
             f"http://127.0.0.1:{port}/api/ready",
-            lambda: None if _alive(pid) else f"the daemon died:\n{errorlog.read_text()}",
+            lambda: None if alive(pid) else f"the daemon died:\n{errorlog.read_text()}",
         )
         status, schema = _get(f"http://127.0.0.1:{port}/openapi.json")
         assert status == 200
@@ -207,9 +199,9 @@ def test_serve_daemon_writes_its_pid_and_stops_on_sigterm(project: Path, tmp_pat
     finally:
         os.kill(pid, signal.SIGTERM)
         end = time.monotonic() + 30
-        while _alive(pid) and time.monotonic() < end:
+        while alive(pid) and time.monotonic() < end:
             time.sleep(0.1)
-        if _alive(pid):
+        if alive(pid):
             os.kill(pid, signal.SIGKILL)
             pytest.fail(f"the daemon did not stop within 30s of SIGTERM:\n{errorlog.read_text()}")
     assert not pidfile.exists(), "gunicorn removes its pid file when it stops"
