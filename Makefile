@@ -1,5 +1,6 @@
 .DEFAULT_GOAL := help
 VENV := .venv
+PYTEST_ARGS ?=
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help setup test unit-test integration-test lint bench release-template
@@ -10,8 +11,8 @@ help:  ## Show the targets
 setup:  ## Install system packages, the tool (editable, with dev deps) and the validators
 	bash .ci/setup.sh
 
-test: setup  ## Run the whole test suite (unit + integration)
-	$(VENV)/bin/python -m pytest
+test: setup  ## Run the whole test suite (unit + integration); PYTEST_ARGS="..." narrows it
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 unit-test: setup  ## Run the fast unit tests only
 	$(VENV)/bin/python -m pytest tests/unit

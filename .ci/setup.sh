@@ -1,27 +1,23 @@
 #!/usr/bin/env bash
 # Everything the test suite needs on a fresh Debian machine, idempotent and quick when done:
 # system packages, the tool with its dev dependencies in .venv, and the artifact validators.
+#
+#   bash .ci/setup.sh            all of it (apt-get through sudo when not root and a package is missing)
+#   bash .ci/setup.sh --system   only the Debian packages (the part that needs root; .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(git make redis-server shellcheck nix-bin wrk python3-venv)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+# git, make, venv: the tool and `new`; redis-server, postgresql, wrk: real servers and loads the
+# integration tests start; nodejs: generated TypeScript clients.
+bash .ci/apt.sh git make python3-venv redis-server postgresql wrk nodejs
+if [ "${1:-}" = "--system" ]; then
+  exec bash .ci/tools.sh --system
 fi
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade "pip>=25.1"
-.venv/bin/python -m pip install -q -e . --group dev
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=25.1"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e . --group dev
 
-if [ -f .ci/tools.sh ]; then
-  PATH="$PWD/.venv/bin:$PATH" bash .ci/tools.sh
-fi
+PATH="$PWD/.venv/bin:$PATH" bash .ci/tools.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the validators the artifact tests run on generated projects, on a fresh Debian machine
 # that reaches only Debian's, PyPI's and npm's registries. Idempotent, and quick when all is there.
+# `--system` installs only the Debian packages.
 #
 #   Debian:  shellcheck, nix-bin (nix-instantiate), ruby (ruby -c on the Vagrantfile), and npm
 #            when the machine has none
@@ -26,19 +27,12 @@ log() {
   echo "[tools] $*" >&2
 }
 
-# Debian packages.
+# Debian packages (--system: only these, the part that needs root).
 debs=(shellcheck nix-bin ruby)
 command -v npm >/dev/null 2>&1 || debs+=(npm)
-missing=()
-for package in "${debs[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  log "apt-get install ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+bash "$(dirname "$0")/apt.sh" "${debs[@]}"
+if [ "${1:-}" = "--system" ]; then
+  exit 0
 fi
 
 # Python tools: installed only when a pinned version is missing.

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -188,6 +189,73 @@ def start_redis(port: int, data: Path) -> subprocess.Popen:
         except OSError:
             assert time.monotonic() < end, "redis-server did not listen within 10s"
             time.sleep(0.05)
+
+
+def postgres_bin(program: str) -> Path:
+    """A PostgreSQL program from Debian's packaging (/usr/lib/postgresql/VERSION/bin), newest
+    version first. A missing PostgreSQL fails the test."""
+    for bindir in sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"), key=lambda d: int(d.parent.name), reverse=True
+    ):
+        if os.access(bindir / program, os.X_OK):
+            return bindir / program
+    pytest.fail(f"PostgreSQL's {program} is not installed (apt-get install postgresql)")
+
+
+def start_postgres(port: int, data_dir: Path) -> subprocess.Popen:
+    """A real, throw-away PostgreSQL on loopback `port`, once it accepts connections.
+
+    The cluster (trust authentication, superuser `postgres`, database `postgres`) and its Unix
+    socket live in `data_dir`. PostgreSQL refuses to run as root: as root it runs as the
+    `postgres` user, otherwise as the current user. Stop it with `stop_process`, by its PID.
+    """
+    as_postgres: list[str] = []
+    if os.getuid() == 0:
+        as_postgres = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if as_postgres:
+        _let_postgres_in(data_dir)
+    if not (data_dir / "PG_VERSION").is_file():
+        initdb = [postgres_bin("initdb"), "-D", data_dir, "-U", "postgres", "-A", "trust"]
+        run_ok(*as_postgres, *initdb, "--no-sync", "--no-locale", "-E", "UTF8", timeout=120)
+    # exec: the PID is postgres itself (setpriv execs it), so stop_process signals the server.
+    listen = ["-h", "127.0.0.1", "-p", str(port), "-k", str(data_dir)]
+    server = subprocess.Popen(
+        [
+            *as_postgres,
+            str(postgres_bin("postgres")),
+            "-D",
+            str(data_dir),
+            *listen,
+            "-c",
+            "fsync=off",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    ready = [str(postgres_bin("pg_isready")), "-q", "-h", "127.0.0.1", "-p", str(port), "-t", "1"]
+    end = time.monotonic() + 30
+    while subprocess.run(ready, check=False).returncode != 0:
+        assert server.poll() is None, f"postgres exited {server.returncode}"
+        assert time.monotonic() < end, "postgres did not accept connections within 30s"
+        time.sleep(0.05)
+    return server
+
+
+def _let_postgres_in(data_dir: Path) -> None:
+    """Give the `postgres` user its data directory, and a way to reach it through the test's
+    private temporary directories (search permission only: it cannot list them)."""
+    import pwd
+    import stat
+
+    account = pwd.getpwnam("postgres")
+    os.chown(data_dir, account.pw_uid, account.pw_gid)
+    data_dir.chmod(0o700)
+    temp_root = Path(tempfile.gettempdir()).resolve()
+    for parent in data_dir.resolve().parents:
+        if parent == temp_root or temp_root not in parent.parents:
+            break
+        parent.chmod(parent.stat().st_mode | stat.S_IXOTH)
 
 
 def alive(pid: int) -> bool:

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages named as arguments that are not installed yet; quick when all are.
+# Used by setup.sh and tools.sh. Waits for the dpkg lock instead of failing when another apt-get
+# (unattended-upgrades on a fresh VM, another job on a shared machine) holds it.
+set -euo pipefail
+
+missing=()
+for package in "$@"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -gt 0 ] || exit 0
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || {
+    echo "[apt] missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
+    exit 1
+  }
+  sudo_cmd=(sudo)
+fi
+lock_wait=(-o DPkg::Lock::Timeout=600)
+echo "[apt] apt-get install ${missing[*]}" >&2
+"${sudo_cmd[@]}" apt-get "${lock_wait[@]}" update -qq
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get "${lock_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
