@@ -20,9 +20,8 @@ unit-test: setup  ## Run the fast unit tests only
 integration-test: setup  ## Run the integration tests only
 	$(VENV)/bin/python -m pytest tests/integration
 
-lint:  ## black and ruff on the tool's own code
-	$(VENV)/bin/black --check fastapi_mvc tests bench
-	$(VENV)/bin/ruff check fastapi_mvc tests bench
+lint:  ## black and ruff on the tool's own code (the suite's own lint test)
+	$(VENV)/bin/python -m pytest -q tests/unit/test_lint.py
 
 bench:  ## Print the benchmarks
 	for script in bench/*.py; do $(VENV)/bin/python $$script; done

@@ -122,6 +122,17 @@ def run_ok(
     return result
 
 
+# A user who commits has an identity of their own; the tool never needs one (conftest.py runs
+# every test without any git config).
+USER_IDENTITY = ("-c", "user.name=Test User", "-c", "user.email=test.user@example.com")
+
+
+def commit_as_user(root: Path, message: str = "edit") -> None:
+    """`git add -A && git commit` in `root`, as the project's user would."""
+    run_ok("git", "add", "-A", cwd=root)
+    run_ok("git", *USER_IDENTITY, "commit", "-q", "-m", message, cwd=root)
+
+
 # -- generators ----------------------------------------------------------------------------------
 
 # Environments, caches and reports that running a project's tools leaves behind.
