@@ -6,7 +6,12 @@ offline and from a wheel, the package ships its released template versions as a 
 (`template-history.bundle`, one tagged commit per release). On first use the bundle is fetched
 into a cache repository, and the packaged template (which may be newer than the last release in a
 source checkout) is committed on top of the newest release with a fixed identity and date, so the
-same template always gets the same commit id on every machine.
+same template always gets the same commit id on every machine. For the same reason a template
+file's mode in git follows its content (a `#!` script is executable), never the bits it happens to
+have on disk (an admin's `chmod -R`, a filesystem that marks everything executable).
+
+The cache lives in the tool's own cache directory, never where an answers file says: that path
+was recorded on another machine, or by someone else.
 """
 
 from __future__ import annotations
@@ -23,16 +28,14 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from fastapi_mvc.errors import UsageError
-from fastapi_mvc.git import git
+from fastapi_mvc import git as git_commands
+from fastapi_mvc.errors import FastapiMvcError, UsageError
+from fastapi_mvc.git import TOOL_IDENTITY, git
 from fastapi_mvc.resources import HISTORY_BUNDLE, TEMPLATE_DIR
 
 # Commits made for an unreleased template must hash the same everywhere.
 _FIXED_IDENTITY = {
-    "GIT_AUTHOR_NAME": "fastapi-mvc",
-    "GIT_AUTHOR_EMAIL": "template@fastapi-mvc",
-    "GIT_COMMITTER_NAME": "fastapi-mvc",
-    "GIT_COMMITTER_EMAIL": "template@fastapi-mvc",
+    **TOOL_IDENTITY,
     "GIT_AUTHOR_DATE": "2000-01-01T00:00:00+0000",
     "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000",
 }
@@ -49,7 +52,16 @@ class TemplateSource:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """`$XDG_CACHE_HOME/fastapi-mvc`, or `~/.cache/fastapi-mvc` (XDG: ignore a relative value)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            raise FastapiMvcError(
+                "no home directory to keep the template cache in (HOME is not set)",
+                "set XDG_CACHE_HOME (or HOME) to a writable directory",
+            )
+        base = os.path.join(home, ".cache")
     return Path(base) / "fastapi-mvc"
 
 
@@ -98,25 +110,35 @@ def _locked(path: Path) -> Iterator[None]:
         yield
 
 
-def ensure_repository(repo: Path | None = None) -> Path:
-    """Create or refresh the cache repository (default location) from the bundle; return it."""
-    repo = repo or repository_path()
-    with _locked(repo.parent / f"{repo.name}.lock"):
-        if not (repo / ".git").is_dir():
-            repo.mkdir(parents=True, exist_ok=True)
-            git("init", "-q", str(repo))
-            (repo / ".git" / "info").mkdir(exist_ok=True)
-            (repo / ".git" / "info" / "exclude").write_text(_IGNORED)
-        if HISTORY_BUNDLE.is_file():
-            marker = repo / ".git" / "fastapi-mvc-bundles"
-            digest = hashlib.sha256(HISTORY_BUNDLE.read_bytes()).hexdigest()
-            seen = marker.read_text().split() if marker.is_file() else []
-            if digest not in seen:
-                git("fetch", "-q", str(HISTORY_BUNDLE), "+refs/tags/*:refs/tags/*", cwd=repo)
-                marker.write_text("\n".join([*seen, digest]) + "\n")
-                # New releases may now match the packaged template: forget the refs found so far.
-                (repo / ".git" / _REFS_MEMO).unlink(missing_ok=True)
+def ensure_repository() -> Path:
+    """Create or refresh the cache repository from the bundle; return it."""
+    repo = repository_path()
+    try:
+        with _locked(repo.parent / f"{repo.name}.lock"):
+            if not (repo / ".git").is_dir():
+                repo.mkdir(parents=True, exist_ok=True)
+                git_commands.init(repo)
+                (repo / ".git" / "info").mkdir(exist_ok=True)
+                (repo / ".git" / "info" / "exclude").write_text(_IGNORED)
+            if HISTORY_BUNDLE.is_file():
+                _fetch_bundle(repo)
+    except OSError as error:
+        raise FastapiMvcError(
+            f"cannot keep the template cache in {error.filename or repo}: {error.strerror}",
+            "set XDG_CACHE_HOME to a writable directory",
+        ) from None
     return repo
+
+
+def _fetch_bundle(repo: Path) -> None:
+    marker = repo / ".git" / "fastapi-mvc-bundles"
+    digest = hashlib.sha256(HISTORY_BUNDLE.read_bytes()).hexdigest()
+    seen = marker.read_text().split() if marker.is_file() else []
+    if digest not in seen:
+        git_commands.fetch_tags(repo, HISTORY_BUNDLE)
+        marker.write_text("\n".join([*seen, digest]) + "\n")
+        # New releases may now match the packaged template: forget the refs found so far.
+        (repo / ".git" / _REFS_MEMO).unlink(missing_ok=True)
 
 
 def _sorted_tags(repo: Path) -> list[str]:
@@ -130,24 +152,46 @@ def _sorted_tags(repo: Path) -> list[str]:
 
 
 def _fingerprint(directory: Path) -> str:
-    """Cheap identity of a template tree: paths, sizes and mtimes."""
+    """Cheap identity of a template tree: paths, sizes, mtimes and modes."""
     digest = hashlib.sha256()
     for path in sorted(directory.rglob("*")):
         if "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
             continue
         stat = path.lstat()
         digest.update(
-            f"{path.relative_to(directory)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+            f"{path.relative_to(directory)}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_mode}\n".encode()
         )
     return digest.hexdigest()
 
 
 def tree_of(directory: Path, repo: Path) -> str:
-    """Write `directory` as a git tree object into `repo` without touching its work tree."""
+    """Write `directory` as a git tree object into `repo` without touching its work tree.
+
+    A file is executable in the tree when it starts with `#!`, whatever its bits on disk.
+    """
     with tempfile.TemporaryDirectory() as scratch:
-        env = {"GIT_INDEX_FILE": os.path.join(scratch, "index"), "GIT_WORK_TREE": str(directory)}
-        git("add", "-A", ".", cwd=directory, env={**env, "GIT_DIR": str(repo / ".git")})
+        env = {
+            "GIT_INDEX_FILE": os.path.join(scratch, "index"),
+            "GIT_WORK_TREE": str(directory),
+            "GIT_DIR": str(repo / ".git"),
+        }
+        git("add", "-A", ".", cwd=directory, env=env)
+        for executable, paths in _modes_to_fix(directory, git("ls-files", "-s", "-z", env=env)):
+            git("update-index", f"--chmod={executable}", "--", *paths, cwd=directory, env=env)
         return git("write-tree", cwd=repo, env=env).strip()
+
+
+def _modes_to_fix(directory: Path, staged: str) -> list[tuple[str, list[str]]]:
+    wrong: dict[str, list[str]] = {"+x": [], "-x": []}
+    for entry in filter(None, staged.split("\0")):
+        mode, path = entry.split(" ", 1)[0], entry.split("\t", 1)[1]
+        if mode not in {"100644", "100755"}:
+            continue
+        with open(directory / path, "rb") as file:
+            script = file.read(2) == b"#!"
+        if script != (mode == "100755"):
+            wrong["+x" if script else "-x"].append(path)
+    return [(change, paths) for change, paths in wrong.items() if paths]
 
 
 def _packaged_ref(repo: Path) -> str:
@@ -171,7 +215,7 @@ def _packaged_ref(repo: Path) -> str:
 
 
 def _tree_of_ref(repo: Path, ref: str) -> str:
-    return git("rev-parse", f"{ref}^{{tree}}", cwd=repo).strip()
+    return git("rev-parse", "--verify", "-q", operands=[f"{ref}^{{tree}}"], cwd=repo).strip()
 
 
 def release(version: str, bundle: Path = HISTORY_BUNDLE) -> str:
@@ -186,11 +230,11 @@ def release(version: str, bundle: Path = HISTORY_BUNDLE) -> str:
         raise UsageError(f"{version!r} is not a PEP 440 version", "use e.g. 0.30.0") from None
     with tempfile.TemporaryDirectory() as scratch:
         repo = Path(scratch)
-        git("init", "-q", cwd=repo)
+        git_commands.init(repo)
         (repo / ".git" / "info" / "exclude").write_text(_IGNORED)
         tags = []
         if bundle.is_file():
-            git("fetch", "-q", str(bundle), "+refs/tags/*:refs/tags/*", cwd=repo)
+            git_commands.fetch_tags(repo, bundle)
             tags = _sorted_tags(repo)
         if version in tags:
             raise UsageError(f"template version {version} is already released", "bump the version")
@@ -205,7 +249,10 @@ def release(version: str, bundle: Path = HISTORY_BUNDLE) -> str:
                 f"the template has not changed since {tags[-1]}", "change it before releasing"
             )
         parent = ["-p", tags[-1]] if tags else []
-        commit = git("commit-tree", tree, *parent, "-m", f"Template {version}", cwd=repo).strip()
+        message = f"Template {version}"
+        # A release needs no maintainer identity: a fresh machine has none.
+        commit = git("commit-tree", tree, *parent, "-m", message, cwd=repo, env=TOOL_IDENTITY)
+        commit = commit.strip()
         git("tag", version, commit, cwd=repo)
         git("bundle", "create", "-q", str(bundle), "--tags", cwd=repo)
         return commit

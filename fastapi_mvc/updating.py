@@ -1,14 +1,25 @@
 """The work of `fastapi-mvc update`: replay the project's template version, merge in the target.
 
 copier's smart update renders the template at the project's recorded `_commit` and at the
-target version, and applies the difference to the project with a three-way merge. The checks
-here run first, so that a refused update changes nothing.
+target version, and applies the difference with a three-way merge. It runs here in a throw-away
+clone of the project, never in the project itself, so that:
+
+- the checks of `plan` come first, and a refused, failed or interrupted update changes nothing;
+- `--pretend` reports exactly what the real update would do;
+- a file the new template removes is deleted from the project only if the user never changed it;
+- the result reaches the project in one short phase that signals cannot cut in half.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any, Literal
 
 from fastapi_mvc import git, template_versions
@@ -25,8 +36,16 @@ FEATURES = {
     "codecov": "codecov",
     "nix": "nix",
     "vagrantfile": "vagrantfile",
+    "database": "database",
+    "jobs": "jobs",
 }
+FEATURE_NAMES = [name for name in FEATURES if name != "github_actions"]
+DATABASES = ("sqlite", "postgresql")
+KEPT_REASON = "removed by the template, kept because you changed it"
+# Files whose change means the project's environment must be rebuilt.
+_DEPENDENCY_FILES = frozenset({"pyproject.toml", "poetry.lock"})
 _CONFLICT_MARKERS = (b"<<<<<<< ", b">>>>>>> ")
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @dataclass
@@ -43,15 +62,33 @@ class UpdateRequest:
 
 @dataclass
 class UpdateSummary:
-    """What an update did to the working tree, read back from git."""
+    """What the update did (or, pretended, would do) to the project: repository-relative paths."""
 
     from_version: str
     to_version: str
+    pretend: bool = False
     updated: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
-    up_to_date: bool = False
+    kept: list[str] = field(default_factory=list)
+
+    @property
+    def dependencies_changed(self) -> bool:
+        changed = (*self.updated, *self.added, *self.removed)
+        return any(Path(path).name in _DEPENDENCY_FILES for path in changed)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An update that passed every check: what to replay copier with."""
+
+    project: Project
+    target: template_versions.TemplateSource
+    changes: dict[str, Any]
+    from_version: str
+    to_version: str
+    ours: bool
 
 
 class AlreadyUpToDate(FastapiMvcError):
@@ -60,36 +97,43 @@ class AlreadyUpToDate(FastapiMvcError):
     exit_code = 0
 
 
-def feature_changes(request: UpdateRequest) -> dict[str, bool]:
-    changes: dict[str, bool] = {}
-    for names, value in ((request.enable, True), (request.disable, False)):
-        for name in names:
-            if name not in FEATURES:
-                raise UsageError(
-                    f"unknown feature {name!r}",
-                    f"choose from: {', '.join(sorted(set(FEATURES) - {'github_actions'}))}",
-                )
-            answer = FEATURES[name]
-            if changes.get(answer, value) != value:
-                raise UsageError(f"feature {name!r} is both enabled and disabled", "pick one")
-            changes[answer] = value
-    if changes.get("github_actions") is False:
-        changes["codecov"] = False
-    return changes
+class UpdateInterrupted(FastapiMvcError):
+    """SIGINT or SIGTERM stopped the update; the project was left (or put back) as it was."""
+
+    def __init__(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        super().__init__(f"update interrupted by {name}; the project is unchanged")
+        self.exit_code = 128 + signum
 
 
-def _is_ours(src_path: str) -> bool:
-    return src_path.rstrip("/").endswith("fastapi-mvc/template")
+class _Stopped(BaseException):
+    """Raised by the signal handler; a BaseException so that no library swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _describe(repo: Path, ref: str) -> str:
-    return git.git("describe", "--tags", "--always", ref, cwd=repo).strip()
+def update(request: UpdateRequest) -> UpdateSummary:
+    checked = plan(request)
+    summary = UpdateSummary(checked.from_version, checked.to_version, pretend=request.pretend)
+    try:
+        with _stop_on_signals(), tempfile.TemporaryDirectory(prefix="fastapi-mvc-update.") as tmp:
+            scratch = Path(tmp)
+            copy, head = _update_a_copy(checked, request, scratch)
+            changes = _read_back(checked, copy, head, scratch, summary)
+            if not request.pretend:
+                _apply(git.top_level(checked.project.root), copy, changes)
+    except _Stopped as stopped:
+        raise UpdateInterrupted(stopped.signum) from None
+    return summary
 
 
-def plan(
-    request: UpdateRequest,
-) -> tuple[Project, template_versions.TemplateSource, dict[str, bool], str, str]:
-    """Check everything before touching the tree; return what to run copier with."""
+# -- checks ----------------------------------------------------------------------------------
+
+
+def plan(request: UpdateRequest) -> Plan:
+    """Check everything before anything is written."""
     project = Project.find(request.root)
     if not git.is_repository(project.root):
         raise UsageError(
@@ -102,112 +146,203 @@ def plan(
             f"uncommitted changes: {', '.join(dirty)}",
             "commit or stash them first, so the update can be reviewed and undone",
         )
-    changes = feature_changes(request)
-    src_path = str(project.answers.get("_src_path", ""))
-    commit = str(project.answers.get("_commit", ""))
-    if not src_path or not commit:
+    wanted = _requested_features(request)
+    changes = _feature_answers(wanted, project.answers)
+    if not project.answers.get("_src_path") or not project.answers.get("_commit"):
         raise UsageError(
             f"{ANSWERS_FILE} records no template version (_src_path/_commit)",
             "it was not made from a versioned template; regenerate it with `fastapi-mvc new`",
         )
+    src_path, commit = project.template_path, project.template_commit
     if not _is_ours(src_path):
         # An external template (`new --use-repo`): copier replays it from where it lives.
-        return (
-            project,
-            template_versions.TemplateSource(src_path, request.use_version),
-            changes,
-            commit,
-            request.use_version or "latest",
-        )
-    repo = template_versions.ensure_repository(Path(src_path).expanduser())
+        version = request.use_version or "latest"
+        target = template_versions.TemplateSource(src_path, request.use_version)
+        return Plan(project, target, changes, commit, version, ours=False)
+    # Our own template is replayed from this machine's cache, whatever path the answers record.
+    repo = template_versions.ensure_repository()
     target = (
         template_versions.source_for_version(request.use_version, repo)
         if request.use_version
         else template_versions.current_source(repo)
     )
-    try:
-        current = git.git("rev-parse", f"{commit}^{{commit}}", cwd=repo).strip()
-    except CommandFailed:
+    current = git.resolve(repo, commit)
+    if current is None:
         raise UsageError(
             f"the project's template version {commit} is not carried by this fastapi-mvc",
             f"carried versions: {', '.join(template_versions.released_versions(repo)) or 'none'}",
-        ) from None
-    wanted = git.git("rev-parse", f"{target.vcs_ref}^{{commit}}", cwd=repo).strip()
-    from_version, to_version = _describe(repo, current), _describe(repo, wanted)
-    if current == wanted and not _changes_answers(project, changes):
+        )
+    newest = git.resolve(repo, str(target.vcs_ref))
+    assert newest is not None, "the cache carries every version it offers"
+    changes = _known_to_template(repo, str(target.vcs_ref), wanted, changes)
+    from_version, to_version = git.describe(repo, current), git.describe(repo, newest)
+    if current == newest and not _changes_answers(project, changes):
         raise AlreadyUpToDate(f"already up to date at template version {to_version}")
-    if current != wanted and _is_ancestor(repo, wanted, current):
+    if current != newest and git.is_ancestor(repo, newest, current):
         raise UsageError(
             f"the project is at template version {from_version}, newer than {to_version}",
             "downgrades are not supported",
         )
-    return project, target, changes, from_version, to_version
+    return Plan(project, target, changes, from_version, to_version, ours=True)
 
 
-def _changes_answers(project: Project, changes: dict[str, bool]) -> bool:
+def _requested_features(request: UpdateRequest) -> dict[str, bool]:
+    """Answer name -> on/off, from `--enable a,b --disable c` (comma lists or repeated)."""
+    wanted: dict[str, bool] = {}
+    for names, value in ((request.enable, True), (request.disable, False)):
+        for name in (part.strip() for item in names for part in item.split(",")):
+            if not name:
+                continue
+            if name not in FEATURES:
+                raise UsageError(
+                    f"unknown feature {name!r}", f"choose from: {', '.join(FEATURE_NAMES)}"
+                )
+            answer = FEATURES[name]
+            if wanted.get(answer, value) != value:
+                raise UsageError(f"feature {name!r} is both enabled and disabled", "pick one")
+            wanted[answer] = value
+    if wanted.get("jobs") and wanted.get("redis") is False:
+        raise UsageError("background jobs run on Redis", "do not disable redis with --enable jobs")
+    return wanted
+
+
+def _feature_answers(wanted: dict[str, bool], answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers that turn the wanted features on or off, with what they imply."""
+    changes: dict[str, Any] = dict(wanted)
+    if wanted.get("github_actions") is False:
+        changes["codecov"] = False
+    if wanted.get("jobs"):
+        changes["redis"] = True
+    if wanted.get("redis") is False:
+        changes["jobs"] = False
+    if "database" in wanted:
+        database = answers.get("database")
+        keep = wanted["database"] and database in DATABASES
+        changes["database"] = database if keep else ("sqlite" if wanted["database"] else "none")
+    return changes
+
+
+def _known_to_template(
+    repo: Path, ref: str, wanted: dict[str, bool], changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Refuse a feature the target template does not have; drop implied answers it lacks."""
+    import yaml
+
+    questions = yaml.safe_load(git.show(repo, ref, "copier.yml") or "") or {}
+    missing = [answer for answer in wanted if answer not in questions]
+    if missing:
+        raise UsageError(
+            f"the template version {git.describe(repo, ref)} has no {', '.join(missing)} feature",
+            "update fastapi-mvc to a version that has it",
+        )
+    return {answer: value for answer, value in changes.items() if answer in questions}
+
+
+def _is_ours(src_path: str) -> bool:
+    return src_path.rstrip("/").endswith("fastapi-mvc/template")
+
+
+def _changes_answers(project: Project, changes: dict[str, Any]) -> bool:
     return any(project.answers.get(key) != value for key, value in changes.items())
 
 
-def _is_ancestor(repo: Path, older: str, newer: str) -> bool:
-    try:
-        git.git("merge-base", "--is-ancestor", older, newer, cwd=repo)
-    except CommandFailed:
-        return False
-    return True
+# -- the update, in a throw-away copy --------------------------------------------------------
 
 
-def update(request: UpdateRequest) -> UpdateSummary:
-    project, target, changes, from_version, to_version = plan(request)
-    _run_update(project, target, changes, request)
-    summary = UpdateSummary(from_version, to_version)
-    if not request.pretend:
-        _read_back(project.root, summary)
-    return summary
-
-
-def _run_update(
-    project: Project,
-    target: template_versions.TemplateSource,
-    changes: dict[str, bool],
-    request: UpdateRequest,
-) -> None:
-    import copier
-    from copier.errors import CopierError
-    from jinja2 import TemplateError
-
+def _update_a_copy(checked: Plan, request: UpdateRequest, scratch: Path) -> tuple[Path, str]:
+    """Clone the project's repository into `scratch` and update it there: (clone, its base)."""
+    top = git.top_level(checked.project.root)
+    copy = scratch / "project"
+    head = git.clone_at_head(top, copy)
+    root = copy / checked.project.root.relative_to(top)
+    if checked.ours:
+        _point_answers_at(root / ANSWERS_FILE, checked.target.src_path, copy)
     options: dict[str, Any] = {
-        "data": changes,
-        "vcs_ref": target.vcs_ref,
+        "data": checked.changes,
+        "vcs_ref": checked.target.vcs_ref,
         "defaults": not request.interactive,
         "overwrite": True,
-        "pretend": request.pretend,
         "quiet": request.quiet,
         "conflict": request.conflict,
         "skip_answered": True,
-        "unsafe": False,
     }
+    _copier("run_update", checked.project.template_path, root, answers_file=ANSWERS_FILE, **options)
+    return copy, head
+
+
+def _point_answers_at(answers_file: Path, src_path: str, copy: Path) -> None:
+    """Make the copy's answers name this machine's cache, where copier replays the old version."""
+    import yaml
+
+    line = yaml.safe_dump({"_src_path": src_path}, default_flow_style=False, allow_unicode=True)
+    lines = answers_file.read_text().splitlines(keepends=True)
+    pointed = [line if old.startswith("_src_path:") else old for old in lines]
+    if pointed != lines:
+        answers_file.write_text("".join(pointed))
+        git.commit_all(copy, "Replay the template from this machine's cache")
+
+
+def _copier(function: str, src_path: str, *args: Any, **options: Any) -> None:
+    """A copier call, its failures turned into ours (the project itself is untouched)."""
+    import copier
+    from copier.errors import CopierError
+    from jinja2 import TemplateError
+    from plumbum import ProcessExecutionError
+
     try:
-        copier.run_update(project.root, answers_file=ANSWERS_FILE, **options)
+        getattr(copier, function)(*args, unsafe=False, **options)
     except (CopierError, TemplateError) as error:
         raise FastapiMvcError(
-            f"the update failed: {error}",
-            "undo anything it changed with `git reset --hard && git clean -fd`",
+            f"the update failed: {error}; the project is unchanged",
+            "report this if the template is fastapi-mvc's own",
+        ) from None
+    except ProcessExecutionError as error:
+        reason = (str(error.stderr).strip().splitlines() or [f"exit {error.retcode}"])[-1]
+        raise FastapiMvcError(
+            f"cannot read the template at {src_path}: {reason}",
+            f"check that it is reachable, or fix _src_path in {ANSWERS_FILE}",
         ) from None
 
 
-def _read_back(root: Path, summary: UpdateSummary) -> None:
-    for line in git.git("status", "--porcelain", "--untracked-files=all", cwd=root).splitlines():
-        code, path = line[:2], line[3:]
-        if path.endswith(".rej"):
-            summary.conflicts.append(path[: -len(".rej")])
-        elif code == "??" or "A" in code:
-            summary.added.append(path)
-        elif "D" in code:
+def _read_back(
+    checked: Plan, copy: Path, head: str, scratch: Path, summary: UpdateSummary
+) -> list[tuple[str, str]]:
+    """Fill `summary` from the updated copy; return the changes to apply (status, path)."""
+    changes = git.changes_since(copy, head)
+    removed = [path for status, path in changes if status == "D"]
+    kept = set(_changed_by_user(checked, removed, scratch)) if removed else set()
+    for status, path in changes:
+        if path in kept:
+            summary.kept.append(path)
+            summary.conflicts.append(path)
+        elif status == "D":
             summary.removed.append(path)
+        elif path.endswith(".rej"):
+            summary.conflicts.append(path[: -len(".rej")])
+        elif status == "A":
+            summary.added.append(path)
         else:
             summary.updated.append(path)
-            if "U" in code or _has_markers(root / path):
+            if _has_markers(copy / path):
                 summary.conflicts.append(path)
+    return [(status, path) for status, path in changes if path not in kept]
+
+
+def _changed_by_user(checked: Plan, removed: list[str], scratch: Path) -> list[str]:
+    """The removed paths whose content in the project differs from the old template's render."""
+    project = checked.project
+    old = scratch / "old"
+    answers = {key: value for key, value in project.answers.items() if not key.startswith("_")}
+    src_path = checked.target.src_path if checked.ours else project.template_path
+    options = {"data": answers, "vcs_ref": project.template_commit, "defaults": True}
+    _copier("run_copy", src_path, src_path, old, quiet=True, **options)
+    top = git.top_level(project.root)
+    changed = []
+    for path in removed:
+        mine, rendered = top / path, old / (top / path).relative_to(project.root)
+        if not rendered.is_file() or mine.read_bytes() != rendered.read_bytes():
+            changed.append(path)
+    return changed
 
 
 def _has_markers(path: Path) -> bool:
@@ -216,3 +351,100 @@ def _has_markers(path: Path) -> bool:
     except OSError:
         return False
     return any(line.startswith(_CONFLICT_MARKERS) for line in lines)
+
+
+# -- into the project ------------------------------------------------------------------------
+
+
+def _apply(top: Path, copy: Path, changes: list[tuple[str, str]]) -> None:
+    """Bring the copy's changes into the project: all of them, or (on failure or signal) none."""
+    done: list[tuple[str, str]] = []
+    with _signals_deferred() as received:
+        try:
+            for status, path in changes:
+                done.append((status, path))
+                _apply_one(top, copy, status, path)
+        except OSError as error:
+            _undo(top, done)
+            raise FastapiMvcError(
+                f"cannot write {error.filename}: {error.strerror}; the project is unchanged",
+                "make room or fix the permissions, then run the update again",
+            ) from None
+        if received:
+            _undo(top, done)
+            raise _Stopped(received[0])
+
+
+def _apply_one(top: Path, copy: Path, status: str, path: str) -> None:
+    target = top / path
+    if status == "D":
+        target.unlink(missing_ok=True)
+        _prune_empty_parents(top, target)
+        return
+    source = copy / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=".fastapi-mvc-", dir=target.parent)) / "new"
+    try:
+        if source.is_symlink():
+            temporary.symlink_to(os.readlink(source))
+        else:
+            temporary.write_bytes(source.read_bytes())
+            temporary.chmod(source.stat().st_mode & 0o777)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+        temporary.parent.rmdir()
+
+
+def _undo(top: Path, done: list[tuple[str, str]]) -> None:
+    """Put back what `_apply` changed: the project was clean, so HEAD is what it was."""
+    try:
+        git.restore(top, [path for status, path in done if status != "A"])
+        for path in (path for status, path in done if status == "A"):
+            (top / path).unlink(missing_ok=True)
+            _prune_empty_parents(top, top / path)
+    except (OSError, CommandFailed):
+        raise FastapiMvcError(
+            "the update stopped half-way and could not be undone",
+            "restore the project with `git reset --hard && git clean -fd`",
+        ) from None
+
+
+def _prune_empty_parents(top: Path, path: Path) -> None:
+    for parent in path.parents:
+        if parent == top or not parent.is_relative_to(top) or any(parent.iterdir()):
+            return
+        parent.rmdir()
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM stop the update (once; a second signal waits for the cleanup)."""
+    received: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        if len(received) == 1:
+            raise _Stopped(signum)
+
+    previous = {number: signal.signal(number, stop) for number in _SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[list[int]]:
+    """Record SIGINT and SIGTERM instead of acting on them; yields the list of those received."""
+    received: list[int] = []
+    previous = {
+        number: signal.signal(number, lambda signum, frame: received.append(signum))
+        for number in _SIGNALS
+    }
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

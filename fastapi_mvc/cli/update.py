@@ -32,11 +32,18 @@ def update(
         list[str] | None,
         typer.Option(
             "--enable",
-            help="Turn a feature on (redis, aiohttp, helm, actions, codecov, nix, vagrantfile).",
+            metavar="FEATURE[,FEATURE]",
+            help="Turn features on: redis, aiohttp, helm, actions, codecov, nix, vagrantfile, "
+            "database (sqlite unless already postgresql), jobs (turns redis on too).",
         ),
     ] = None,
     disable: Annotated[
-        list[str] | None, typer.Option("--disable", help="Turn a feature off.")
+        list[str] | None,
+        typer.Option(
+            "--disable",
+            metavar="FEATURE[,FEATURE]",
+            help="Turn features off (a file you changed is kept, never deleted).",
+        ),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="Print only the summary and errors.")
@@ -45,13 +52,14 @@ def update(
     """Update the project to the installed (or another carried) template version.
 
     Works offline: the template versions ship with fastapi-mvc. Your edits are kept: merged, or
-    left as conflict markers (--conflict inline) or .rej files (--conflict rej) for you to resolve.
-    The project must be a clean git repository, so the update can be reviewed and undone.
+    left as conflict markers (--conflict inline) or .rej files (--conflict rej) for you to resolve;
+    a file you changed is never deleted. The project must be a clean git repository, so the update
+    can be reviewed and undone; Ctrl-C leaves it unchanged.
 
-    Example: fastapi-mvc update --enable redis
+    Example: fastapi-mvc update --enable redis,jobs
     """
     from fastapi_mvc import console
-    from fastapi_mvc.updating import AlreadyUpToDate, UpdateRequest
+    from fastapi_mvc.updating import KEPT_REASON, AlreadyUpToDate, UpdateRequest
     from fastapi_mvc.updating import update as run_update
 
     request = UpdateRequest(
@@ -68,12 +76,13 @@ def update(
     except AlreadyUpToDate as done:
         typer.echo(str(done))
         return
-    if pretend:
+    if summary.pretend:
         typer.echo(
-            f"Pretended update {summary.from_version} -> {summary.to_version}: nothing was changed."
+            f"Pretended update {summary.from_version} -> {summary.to_version}: nothing was "
+            "changed. The update would leave:"
         )
-        return
-    typer.echo(f"Updated template {summary.from_version} -> {summary.to_version}")
+    else:
+        typer.echo(f"Updated template {summary.from_version} -> {summary.to_version}")
     for label, paths in (
         ("updated", summary.updated),
         ("added", summary.added),
@@ -81,13 +90,21 @@ def update(
         ("conflicts", summary.conflicts),
     ):
         typer.echo(f"  {label:<9} {len(paths):>3}  {' '.join(paths)}".rstrip())
+    for path in summary.kept:
+        typer.echo(f"  kept           {path}: {KEPT_REASON}")
+    if summary.pretend:
+        return
     if summary.conflicts:
         how = "the .rej files beside them" if conflict is Conflict.rej else "the <<<<<<< markers"
+        if summary.kept:
+            how += " and the kept files (delete them if you no longer need them)"
         typer.echo(f"Next: resolve {how}, then review and commit (git add -A && git commit).")
     else:
         typer.echo(
             "Next: review the changes (git diff) and commit them (git add -A && git commit)."
         )
+    if summary.dependencies_changed:
+        typer.echo("The dependencies changed: run `make install` before `make test`.")
     typer.echo("To abort the update: git reset --hard && git clean -fd")
 
 

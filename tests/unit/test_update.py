@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 import yaml
-from support import run_cli, tree_checksum
+from support import commit_as_user, run_cli, tree_checksum
 
 from fastapi_mvc import template_versions
 
@@ -83,11 +83,6 @@ def make(parent, name, *flags):
     return parent / name
 
 
-def commit(project, message="edit"):
-    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
-    subprocess.run(["git", "commit", "-qm", message], cwd=project, check=True)
-
-
 def update(project, *args):
     return run_cli("update", "-n", *args, cwd=project)
 
@@ -130,7 +125,7 @@ def test_a_user_edit_elsewhere_in_a_changed_file_is_merged(versions):
     project = make(versions, "demo", "--use-version", "1.0.0")
     settings = project / "settings.py"
     settings.write_text(settings.read_text() + "EXTRA = 'mine'\n")
-    commit(project)
+    commit_as_user(project)
     assert update(project).exit_code == 0
     text = settings.read_text()
     assert "EXTRA = 'mine'" in text and "KEEPALIVE = 5" in text
@@ -141,7 +136,7 @@ def test_a_conflicting_user_edit_is_kept_with_inline_markers(versions):
     project = make(versions, "demo", "--use-version", "1.0.0")
     settings = project / "settings.py"
     settings.write_text(settings.read_text().replace("WORKERS = 2", "WORKERS = 8"))
-    commit(project)
+    commit_as_user(project)
     result = update(project)
     assert result.exit_code == 0, result.output
     text = settings.read_text()
@@ -154,7 +149,7 @@ def test_a_conflicting_user_edit_is_kept_with_a_rej_file(versions):
     project = make(versions, "demo", "--use-version", "1.0.0")
     settings = project / "settings.py"
     settings.write_text(settings.read_text().replace("WORKERS = 2", "WORKERS = 8"))
-    commit(project)
+    commit_as_user(project)
     result = update(project, "--conflict", "rej")
     assert result.exit_code == 0, result.output
     # The template's version is applied; the user's rejected hunk waits in the .rej file.
@@ -167,7 +162,7 @@ def test_user_added_file_survives_and_deleted_file_stays_deleted(versions):
     project = make(versions, "demo", "--use-version", "1.0.0")
     (project / "mine.txt").write_text("keep me\n")
     (project / "README.md").unlink()
-    commit(project)
+    commit_as_user(project)
     assert update(project).exit_code == 0
     assert (project / "mine.txt").read_text() == "keep me\n"
     assert not (project / "README.md").exists()
