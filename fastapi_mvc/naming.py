@@ -113,9 +113,23 @@ def validate(raw: str, what: str, *, reserved: frozenset[str] = frozenset()) -> 
     return name
 
 
+MAX_PROJECT_NAME = 29
+"""The longest project name whose every spelling keeps the generated code within its own line
+length (100): measured by rendering the template and running its black and ruff."""
+
+
 def validate_project(raw: str) -> Name:
-    """Validate a project name: its package must not shadow what the project imports."""
+    """Validate a project name: a valid distribution name (PEP 508) short enough for the
+    project's own lint, whose package must not shadow what the project imports."""
+    _check_length(raw, raw)
     name = validate(raw, "project")
+    _check_length(raw, max(name.snake, name.kebab, key=len))
+    if not raw[-1].isalnum():
+        raise UsageError(
+            f"invalid project name {raw!r}: it ends with {raw[-1]!r}, which a Python "
+            "distribution name cannot (PEP 508)",
+            f"end it with a letter or digit, e.g. {raw.rstrip('-_') or 'app'!r}",
+        )
     if name.snake in SHADOWED_MODULES or name.snake in sys.stdlib_module_names:
         raise UsageError(
             f"invalid project name {raw!r}: the package {name.snake!r} would shadow the "
@@ -123,6 +137,17 @@ def validate_project(raw: str) -> Name:
             f"choose another name, e.g. '{name.kebab}-app'",
         )
     return name
+
+
+def _check_length(raw: str, spelled: str) -> None:
+    if len(spelled) > MAX_PROJECT_NAME:
+        shown = raw if len(raw) <= 2 * MAX_PROJECT_NAME else raw[:MAX_PROJECT_NAME] + "..."
+        subject = "it" if spelled == raw else f"its spelling {spelled!r}"
+        raise UsageError(
+            f"invalid project name {shown!r}: {subject} is {len(spelled)} characters long, the "
+            f"most is {MAX_PROJECT_NAME} (longer names break the generated code's line length)",
+            "choose a shorter name",
+        )
 
 
 _PLURAL_RULES = (

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
-from fastapi_mvc.errors import CommandFailed, UsageError
+from fastapi_mvc.errors import CommandFailed, Interrupted, UsageError
 from fastapi_mvc.project import Project
 
 # Runs in the project's interpreter: the app is imported there, never in fastapi-mvc itself.
@@ -43,10 +45,44 @@ class Route:
     function: str
 
 
+# `make install` ends with `pip install -e .`, which installs the project after everything it
+# needs: its distribution's metadata is there only once the installation completed.
+_INSTALLED_PROBE = "import importlib.metadata, sys; importlib.metadata.distribution(sys.argv[1])"
+
+
+def make_install(root: Path) -> None:
+    """Run the project's own `make install`; raise CommandFailed with its output on failure."""
+    if shutil.which("make") is None:
+        raise UsageError("make is not installed", "install make, or pass -I/--skip-install")
+    try:
+        result = subprocess.run(
+            ["make", "install"], cwd=root, capture_output=True, text=True, check=False
+        )
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"`make install` was interrupted: {root} exists, but is not installed",
+            f"run `make install` in {root} to finish",
+        ) from None
+    if result.returncode:
+        raise CommandFailed(
+            f"`make install` failed in {root} (exit {result.returncode})",
+            f"fix the cause shown above, then run `make install` in {root}",
+            output=result.stdout + result.stderr,
+        )
+
+
 def require_installed(project: Project) -> None:
-    if not project.venv_bin("python").exists():
+    """The project's `.venv` exists and `make install` completed in it."""
+    python = project.venv_bin("python")
+    if not python.exists():
         raise UsageError(
             f"{project.root.name} is not installed yet (no {project.venv})",
+            "run `make install` in the project, or `fastapi-mvc run --install`",
+        )
+    probe = [str(python), "-c", _INSTALLED_PROBE, str(project.answers["project_name"])]
+    if subprocess.run(probe, capture_output=True, check=False).returncode:
+        raise UsageError(
+            f"{project.root.name} is not fully installed (its `make install` did not finish)",
             "run `make install` in the project, or `fastapi-mvc run --install`",
         )
 
@@ -85,9 +121,14 @@ def routes(project: Project) -> list[Route]:
         check=False,
     )
     if result.returncode:
+        missing = "ModuleNotFoundError" in result.stderr
         raise CommandFailed(
             "the application could not be loaded to list its routes",
-            "fix the error above, then run `fastapi-mvc routes` again",
+            (
+                "a module is missing: run `make install` in the project"
+                if missing
+                else "fix the error above, then run `fastapi-mvc routes` again"
+            ),
             output=result.stderr,
         )
     return [

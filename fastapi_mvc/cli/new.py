@@ -3,56 +3,48 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from fastapi_mvc.features import BY_ANSWER, FEATURES, Database
 from fastapi_mvc.licenses import License
 
 _FEATURES = "Features (all on unless skipped)"
 _TEMPLATE = "Template"
 
 
+def _skip(answer: str) -> Any:
+    """The `--skip-X` option of one feature, spelled as the feature table says."""
+    feature = BY_ANSWER[answer]
+    return typer.Option(*feature.skip_flags, help=feature.help, rich_help_panel=_FEATURES)
+
+
 def new(
     ctx: typer.Context,
     app_path: Annotated[
-        str, typer.Argument(help="Where to create the project; its last part names it.")
+        str,
+        typer.Argument(
+            metavar="APP_PATH", help="Where to create the project; its last part names it."
+        ),
     ],
-    skip_redis: Annotated[
-        bool,
+    skip_redis: Annotated[bool, _skip("redis")] = False,
+    skip_aiohttp: Annotated[bool, _skip("aiohttp")] = False,
+    skip_vagrantfile: Annotated[bool, _skip("vagrantfile")] = False,
+    skip_helm: Annotated[bool, _skip("helm")] = False,
+    skip_github_actions: Annotated[bool, _skip("github_actions")] = False,
+    skip_codecov: Annotated[bool, _skip("codecov")] = False,
+    skip_nix: Annotated[bool, _skip("nix")] = False,
+    skip_jobs: Annotated[bool, _skip("jobs")] = False,
+    database: Annotated[
+        Database | None,
         typer.Option(
-            "-R", "--skip-redis", help="No Redis client utility.", rich_help_panel=_FEATURES
+            "-D",
+            "--database",
+            help="Database of the project [default: sqlite].",
+            rich_help_panel=_FEATURES,
         ),
-    ] = False,
-    skip_aiohttp: Annotated[
-        bool,
-        typer.Option(
-            "-A", "--skip-aiohttp", help="No aiohttp client utility.", rich_help_panel=_FEATURES
-        ),
-    ] = False,
-    skip_vagrantfile: Annotated[
-        bool,
-        typer.Option("-V", "--skip-vagrantfile", help="No Vagrantfile.", rich_help_panel=_FEATURES),
-    ] = False,
-    skip_helm: Annotated[
-        bool, typer.Option("-H", "--skip-helm", help="No Helm chart.", rich_help_panel=_FEATURES)
-    ] = False,
-    skip_actions: Annotated[
-        bool,
-        typer.Option(
-            "-G", "--skip-actions", help="No GitHub Actions workflows.", rich_help_panel=_FEATURES
-        ),
-    ] = False,
-    skip_codecov: Annotated[
-        bool,
-        typer.Option(
-            "-C", "--skip-codecov", help="No Codecov upload in CI.", rich_help_panel=_FEATURES
-        ),
-    ] = False,
-    skip_nix: Annotated[
-        bool,
-        typer.Option("-N", "--skip-nix", help="No Nix expressions.", rich_help_panel=_FEATURES),
-    ] = False,
+    ] = None,
     skip_install: Annotated[
         bool, typer.Option("-I", "--skip-install", help="Do not run `make install`.")
     ] = False,
@@ -70,7 +62,8 @@ def new(
         str | None,
         typer.Option(
             "--use-repo",
-            help="Render another copier template (path or git URL).",
+            help="Render another copier template (path or git URL). Nothing of it runs: no "
+            "copier tasks, no `make install`, unless you pass --trust.",
             rich_help_panel=_TEMPLATE,
         ),
     ] = None,
@@ -82,6 +75,14 @@ def new(
             rich_help_panel=_TEMPLATE,
         ),
     ] = None,
+    trust: Annotated[
+        bool,
+        typer.Option(
+            "--trust",
+            help="Trust the --use-repo template: run its copier tasks and its `make install`.",
+            rich_help_panel=_TEMPLATE,
+        ),
+    ] = False,
     no_interaction: Annotated[
         bool, typer.Option("-n", "--no-interaction", help="Ask nothing; take every default.")
     ] = False,
@@ -100,44 +101,38 @@ def new(
     Example: fastapi-mvc new -n --skip-redis ~/src/blog
     """
     from fastapi_mvc import console
-    from fastapi_mvc.errors import UsageError
-    from fastapi_mvc.new_project import NewProject, check, install, render
+    from fastapi_mvc.new_project import NewProject, check, next_steps, render
+    from fastapi_mvc.serving import make_install
 
-    if not app_path.strip():
-        raise UsageError("the project path is empty", "give a path such as `blog`")
     request = NewProject(
         path=Path(app_path),
+        skipped=frozenset(f.answer for f in FEATURES if ctx.params[f"skip_{f.answer}"]),
+        database=database.value if database else None,
         license=license.value if license else None,
         repo_url=repo_url,
         use_repo=use_repo,
         use_version=use_version,
+        trust=trust,
         interactive=not no_interaction and console.is_interactive(),
         force=force,
         init_git=not skip_git,
         install=not skip_install,
         quiet=quiet,
     )
-    skipped = {
-        "redis": skip_redis,
-        "aiohttp": skip_aiohttp,
-        "vagrantfile": skip_vagrantfile,
-        "helm": skip_helm,
-        "github_actions": skip_actions,
-        "codecov": skip_codecov or skip_actions,
-        "nix": skip_nix,
-    }
-    request.features = {feature: not skip for feature, skip in skipped.items()}
     target = check(request)
-    source = render(request, target)
     out = console.Console(quiet=quiet, verbose=ctx.obj.get("verbose", False) if ctx.obj else False)
-    out.debug(f"rendered {source.src_path} at {source.vcs_ref}")
-    if request.install:
+    created = render(request, target)
+    out.debug(f"rendered {created.source.src_path} at {created.source.vcs_ref}")
+    for note in created.notes:
+        out.info(note)
+    if request.install and request.runs_template_code:
+        # Said before it starts: it takes a minute, and a log shows nothing until it ends.
+        out.status("run", "make install")
         from rich.console import Console
 
         with Console(stderr=True, quiet=quiet).status(f"Installing {target.name} (make install)"):
-            install(target)
-        out.status("run", "make install")
-    out.info(f"\nCreated {target}. Next:\n  cd {app_path}\n  make test\n  fastapi-mvc run")
+            make_install(target)
+    out.info(next_steps(request, target))
 
 
 def register(app: typer.Typer) -> None:

@@ -17,9 +17,8 @@ def run(
     ] = False,
 ) -> None:
     """Start the project's development server (uvicorn with reload) in its own environment."""
-    from fastapi_mvc.new_project import install as make_install
     from fastapi_mvc.project import Project
-    from fastapi_mvc.serving import exec_dev_server
+    from fastapi_mvc.serving import exec_dev_server, make_install
 
     project = Project.find()
     if install:

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 import yaml
-from support import assert_file, new_project, run_cli
+from support import assert_file, commit_as_user, new_project, run_cli
 
 from fastapi_mvc import git
 from fastapi_mvc import new_project as new_module
@@ -165,8 +165,7 @@ def broken_template(root):
     (root / "a.txt.jinja").write_text("{{ project_name }}\n")
     (root / "z.txt.jinja").write_text("{{ no_such_variable.attribute }}\n")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
-    subprocess.run(["git", "commit", "-qm", "t"], cwd=root, check=True)
+    commit_as_user(root, "t")
     subprocess.run(["git", "tag", "1.0.0"], cwd=root, check=True)
     return root
 

@@ -1,0 +1,113 @@
+"""The root command: aliases, global options, and the single error boundary.
+
+Every failure a user can meet ends here as one red line naming the problem and the fix, with an
+exit code: 1 for failures, 2 for usage errors, 130 for Ctrl-C. `-v` adds the traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from fastapi_mvc import console
+from fastapi_mvc.errors import (
+    CommandFailed,
+    FastapiMvcError,
+    from_os_error,
+    from_process_error,
+)
+
+ALIASES = {"n": "new", "g": "generate", "d": "destroy", "u": "update", "r": "run"}
+
+
+class AliasGroup(TyperGroup):
+    """A group that resolves the original's short aliases and is the single error boundary."""
+
+    aliases: dict[str, str] = ALIASES
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        return (command.name if command else name), command, rest
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FastapiMvcError as error:
+            _report(ctx, error)
+        except OSError as error:
+            _report(ctx, from_os_error(error))
+        except KeyboardInterrupt:
+            typer.echo("\nAborted", err=True)
+            raise typer.Exit(130) from None
+        except Exception as error:
+            translated = from_process_error(error)
+            if translated is None:
+                raise
+            _report(ctx, translated)
+
+
+def _report(ctx: Any, error: FastapiMvcError) -> None:
+    """Print `error` as one line (after a failed command's output), then exit with its code."""
+    if isinstance(error, CommandFailed) and error.output:
+        typer.echo(error.output.rstrip(), err=True)
+    if ctx.obj and ctx.obj.get("verbose"):
+        import traceback
+
+        traceback.print_exc()
+    console.error(str(error))
+    raise typer.Exit(error.exit_code) from None
+
+
+app = typer.Typer(
+    name="fastapi-mvc",
+    cls=AliasGroup,
+    help="Create, extend and update production-ready FastAPI projects: the Rails of FastAPI.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"fastapi-mvc {version('fastapi-mvc')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Show what runs and full tracebacks.")
+    ] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Create, extend and update production-ready FastAPI projects: the Rails of FastAPI.
+
+    Commands have the original's short aliases: n (new), g (generate), d (destroy),
+    u (update), r (run).
+    """
+    ctx.obj = {"verbose": verbose}
+
+
+def _register() -> None:
+    from fastapi_mvc.cli import destroy, generate, new, routes, run, update
+
+    for module in (new, generate, destroy, routes, run, update):
+        module.register(app)
+
+
+_register()
