@@ -1,29 +1,76 @@
 """What fastapi-mvc tells the user: Rails-style status lines on stderr, stdout kept for data.
 
-The vocabulary is copier's and Rails': create, identical, conflict, force, skip, remove, and for
-edits inside a file insert and unchanged.
+Status lines go to stderr, as copier's do: stdout stays free for what a command prints as its
+result (the generator listing, help, routes), so `2>/dev/null` silences the report and
+`2>&1 | less` pages it. Colour is used only on a terminal and never when NO_COLOR is set
+(https://no-color.org); `plain_output()` extends that rule to what copier prints itself.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import IO, Any
 
 import typer
 
+
+class Status(str, Enum):
+    """The words of a status line: copier's and Rails' vocabulary, one colour each."""
+
+    CREATE = "create"
+    IDENTICAL = "identical"
+    CONFLICT = "conflict"
+    FORCE = "force"
+    SKIP = "skip"
+    REMOVE = "remove"
+    KEEP = "keep"
+    MISSING = "missing"
+    INSERT = "insert"
+    REVOKE = "revoke"
+    UNCHANGED = "unchanged"
+    RUN = "run"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def colour(self) -> str:
+        return _COLOURS[self]
+
+
 _COLOURS = {
-    "create": "green",
-    "insert": "green",
-    "identical": "cyan",
-    "unchanged": "cyan",
-    "exist": "cyan",
-    "conflict": "red",
-    "force": "yellow",
-    "overwrite": "yellow",
-    "skip": "yellow",
-    "remove": "red",
-    "keep": "yellow",
-    "run": "blue",
+    Status.CREATE: "green",
+    Status.INSERT: "green",
+    Status.IDENTICAL: "cyan",
+    Status.UNCHANGED: "cyan",
+    Status.CONFLICT: "red",
+    Status.REMOVE: "red",
+    Status.REVOKE: "red",
+    Status.FORCE: "yellow",
+    Status.SKIP: "yellow",
+    Status.KEEP: "yellow",
+    Status.MISSING: "magenta",
+    Status.RUN: "blue",
 }
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def colour_enabled(stream: IO[str] | None = None) -> bool:
+    """Colour for `stream` (stderr by default): a terminal, and NO_COLOR unset or empty."""
+    stream = sys.stderr if stream is None else stream
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 class Console:
@@ -33,11 +80,15 @@ class Console:
         self.quiet = quiet
         self.verbose = verbose
 
-    def status(self, verb: str, subject: str) -> None:
+    def status(self, verb: Status | str, subject: str) -> None:
+        """`      create  path`: the verb right-aligned and coloured by its meaning."""
         if self.quiet:
             return
-        label = typer.style(f"{verb:>12}", fg=_COLOURS.get(verb, "white"), bold=True)
-        typer.echo(f"{label}  {subject}", err=True)
+        word = f"{verb:>12}"
+        if colour_enabled():
+            known = verb if isinstance(verb, Status) else _status(verb)
+            word = typer.style(word, fg=known.colour if known else "white", bold=True)
+        typer.echo(f"{word}  {subject}", err=True, color=colour_enabled())
 
     def info(self, message: str) -> None:
         if not self.quiet:
@@ -45,13 +96,66 @@ class Console:
 
     def debug(self, message: str) -> None:
         if self.verbose:
-            typer.secho(message, err=True, dim=True)
+            typer.echo(_styled(message, dim=True), err=True, color=colour_enabled())
+
+    def print(self, text: str) -> None:
+        """A command's result (a listing, a help text): to stdout, even when quiet."""
+        typer.echo(text)
+
+    def ask(self, question: str, default: str) -> str:
+        """A question on stderr; the answer typed, or `default` for just Enter."""
+        answer: str = typer.prompt(question, default=default, show_default=False, err=True)
+        return answer
+
+    def say(self, text: str) -> None:
+        """Text for the user beside a question (help, a diff): stderr, even when quiet."""
+        typer.echo(text, err=True)
+
+
+def _status(verb: str) -> Status | None:
+    try:
+        return Status(verb)
+    except ValueError:
+        return None
+
+
+def _styled(text: str, **style: Any) -> str:
+    return typer.style(text, **style) if colour_enabled() else text
 
 
 def error(message: str) -> None:
-    """One red line on stderr."""
-    typer.secho(f"Error: {message}", err=True, fg="red")
+    """One line on stderr, red on a terminal."""
+    typer.echo(_styled(f"Error: {message}", fg="red"), err=True, color=colour_enabled())
 
 
 def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+class _Uncoloured:
+    """A text stream that drops colour codes (SGR) and passes everything else through."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_SGR.sub("", text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def plain_output() -> Iterator[None]:
+    """Strip colour from whatever is printed meanwhile (copier colours unconditionally) on each
+    of stdout and stderr that should not be coloured (not a terminal, or NO_COLOR set)."""
+    saved = sys.stdout, sys.stderr
+    if not colour_enabled(sys.stdout):
+        sys.stdout = _Uncoloured(sys.stdout)  # type: ignore[assignment]
+    if not colour_enabled(sys.stderr):
+        sys.stderr = _Uncoloured(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi_mvc.errors import FastapiMvcError, UsageError
-from fastapi_mvc.generating.generator import DEFINITION, BrokenGenerator, Generator
+from fastapi_mvc.generating.generator import DEFINITION, BrokenGenerator, Generator, Origin
 from fastapi_mvc.project import ANSWERS_FILE
 from fastapi_mvc.resources import GENERATORS_DIR
 
@@ -43,7 +43,7 @@ class Entry:
     """One line of the listing: a usable generator, or a name with a problem."""
 
     name: str
-    origin: str
+    origin: Origin
     generator: Generator | None = None
     problem: FastapiMvcError | None = None
 
@@ -56,21 +56,22 @@ class Catalog:
     commands: dict[str, Generator] = field(default_factory=dict)
     problems: dict[str, FastapiMvcError] = field(default_factory=dict)
 
+    def known(self) -> list[str]:
+        """Every name and alias that can be asked for, usable or not (for suggestions)."""
+        return [*self.commands, *self.problems]
+
     def names(self) -> list[str]:
         """Every generator name in listing order, broken ones included (not aliases)."""
         return list(dict.fromkeys(entry.name for entry in self.entries))
 
-    def find(self, name: str) -> Generator | None:
-        """The generator called (or aliased) `name`; raises its problem if it has one."""
+    def get(self, name: str) -> Generator:
+        """The generator called (or aliased) `name`; raises its problem, or a usage error
+        with the closest name for an unknown one."""
         if name in self.problems:
             raise self.problems[name]
-        return self.commands.get(name)
-
-    def get(self, name: str) -> Generator:
-        """Like `find`, but an unknown name is a usage error with a suggestion."""
-        generator = self.find(name)
+        generator = self.commands.get(name)
         if generator is None:
-            raise unknown_generator(name, [*self.commands, *self.problems])
+            raise unknown_generator(name, self.known())
         return generator
 
 
@@ -91,15 +92,15 @@ def project_root(start: Path | None = None) -> Path | None:
 
 def search_path(
     start: Path | None = None, environ: Mapping[str, str] | None = None
-) -> Iterator[tuple[str, Path]]:
+) -> Iterator[tuple[Origin, Path]]:
     """(origin, folder) pairs to look in, in the order the listing shows them."""
     environ = os.environ if environ is None else environ
-    yield "builtin", GENERATORS_DIR
+    yield Origin.BUILTIN, GENERATORS_DIR
     root = project_root(start) or (start or Path.cwd()).resolve()
-    yield "project", root / USER_DIR
+    yield Origin.PROJECT, root / USER_DIR
     for entry in environ.get("FMVC_PATH", "").split(os.pathsep):
         if entry.strip():
-            yield "FMVC_PATH", Path(entry).expanduser().resolve()
+            yield Origin.FMVC_PATH, Path(entry).expanduser().resolve()
 
 
 def _folders(directory: Path) -> Iterator[Path]:

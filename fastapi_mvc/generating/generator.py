@@ -19,25 +19,51 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from fastapi_mvc.errors import FastapiMvcError
+from fastapi_mvc.generating.runtime import RESERVED_FLAGS, RESERVED_OPTIONS
 
 DEFINITION = "copier.yml"
 USAGE = "USAGE"
 HOOKS = "generator.py"
 
-ORIGINS = ("builtin", "project", "FMVC_PATH")
 TARGETS = ("project", "cwd")
 ARGUMENT_KINDS = ("name", "string")
 OPTION_TYPES = ("flag", "string", "choice")
-# The runtime options every generator takes (fastapi_mvc.cli.generate); no generator redefines them.
-RESERVED_OPTIONS = frozenset({"force", "skip", "pretend", "quiet", "no_interaction", "help"})
-RESERVED_FLAGS = frozenset(
-    {"-f", "--force", "-s", "--skip", "-p", "--pretend", "-q", "--quiet", "-h", "--help"}
-    | {"--no-interaction"}
-)
+# copier features that run code or load it; fastapi-mvc never enables them (`unsafe=False`), so a
+# generator using one is refused up front. A generator's own code goes in generator.py.
+UNSAFE_KEYS = ("_tasks", "_migrations", "_jinja_extensions")
+
+
+class Origin(str, Enum):
+    """Where a generator was found, in the order the listing shows them."""
+
+    BUILTIN = "builtin"
+    PROJECT = "project"
+    FMVC_PATH = "FMVC_PATH"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def title(self) -> str:
+        return {
+            Origin.BUILTIN: "Builtin generators",
+            Origin.PROJECT: "Project generators (lib/generators)",
+            Origin.FMVC_PATH: "Generators on FMVC_PATH",
+        }[self]
+
+    @property
+    def runs_code_of_others(self) -> bool:
+        """Its generator.py comes from the repository or FMVC_PATH, not from fastapi-mvc."""
+        return self is not Origin.BUILTIN
+
 
 _GENERATOR_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -47,10 +73,9 @@ _FLAG = re.compile(r"^(-[A-Za-z]|--[a-z][a-z0-9-]*)$")
 class BrokenGenerator(FastapiMvcError):
     """A generator whose folder cannot be used; names the generator and what is wrong."""
 
-    def __init__(self, name: str, path: Path, reason: str) -> None:
+    def __init__(self, name: str, path: Path, reason: str, fix: str = "fix its copier.yml") -> None:
         super().__init__(
-            f"generator {name!r} ({path}) is broken: {reason}",
-            "fix its copier.yml or remove the folder",
+            f"generator {name!r} ({path}) is broken: {reason}", f"{fix} or remove the folder"
         )
         self.name = name
         self.path = path
@@ -91,12 +116,13 @@ class Generator:
 
     name: str
     path: Path
-    origin: str
+    origin: Origin
     description: str
     aliases: tuple[str, ...] = ()
     target: str = "project"
     arguments: tuple[Argument, ...] = ()
     options: tuple[Option, ...] = ()
+    templates: str = ""
 
     @property
     def usage(self) -> str:
@@ -115,7 +141,7 @@ class Generator:
         return self.target == "project"
 
     @classmethod
-    def load(cls, path: Path, origin: str) -> Generator:
+    def load(cls, path: Path, origin: Origin) -> Generator:
         """Read the generator in folder `path`; raise BrokenGenerator saying what is wrong."""
         import yaml
 
@@ -137,7 +163,25 @@ class Generator:
         spec = raw.get("_generator") if isinstance(raw, dict) else None
         if not isinstance(spec, dict):
             raise BrokenGenerator(name, path, f"{DEFINITION} has no `_generator:` mapping")
-        return _parse(name, path, origin, spec)
+        unsafe = [key for key in UNSAFE_KEYS if key in raw]
+        if unsafe:
+            raise BrokenGenerator(
+                name,
+                path,
+                f"{DEFINITION} uses {', '.join(unsafe)}, which fastapi-mvc never runs",
+                "move that code into its generator.py prepare(invocation), delete "
+                f"{', '.join(unsafe)} from its copier.yml,",
+            )
+        templates = str(raw.get("_subdirectory") or "")
+        if "{" not in templates and not (path / templates).is_dir():
+            raise BrokenGenerator(
+                name,
+                path,
+                f"its templates folder {templates}/ is missing",
+                f"create {path / templates} with the files it renders, fix `_subdirectory` in "
+                "its copier.yml,",
+            )
+        return _parse(name, path, origin, spec, templates)
 
 
 _LOADER: type | None = None
@@ -157,7 +201,9 @@ def _loader() -> type:
     return _LOADER
 
 
-def _parse(name: str, path: Path, origin: str, spec: dict[str, Any]) -> Generator:
+def _parse(
+    name: str, path: Path, origin: Origin, spec: dict[str, Any], templates: str
+) -> Generator:
     def broken(reason: str) -> BrokenGenerator:
         return BrokenGenerator(name, path, f"_generator: {reason}")
 
@@ -196,6 +242,7 @@ def _parse(name: str, path: Path, origin: str, spec: dict[str, Any]) -> Generato
         target=target,
         arguments=arguments,
         options=options,
+        templates=templates,
     )
 
 

@@ -2,10 +2,32 @@
 
 The same invocation drives `generate` (render, write, apply the edits) and `destroy` (render,
 remove what is unchanged, revoke the edits), so both validate input identically and before
-anything is written. A generator's optional `generator.py` takes part through one hook:
+anything is written.
 
-    def prepare(invocation: Invocation) -> None:
-        '''Check arguments, add template data, declare edits (raise UsageError to refuse).'''
+The contract with generators (kept stable; builtin and user generators rely on it):
+
+- A generator is a folder: `copier.yml` with a `_generator:` block (what its command line
+  takes, see `generator.py`), a `USAGE` text (its --help), `templates/` (what copier renders),
+  and optionally `generator.py` with one hook, imported only when the generator runs:
+
+      def prepare(invocation: Invocation) -> None:
+          '''Check arguments, add template data, declare edits (raise UsageError to refuse).'''
+
+- `invocation.arguments` / `invocation.options`: the command line, by the names the definition
+  gives; `invocation.names[arg]` (and `invocation.name`) the validated `kind: name` arguments.
+- `invocation.data` feeds the templates: the project's answers, the arguments and options, and
+  every `kind: name` argument in all its spellings; `prepare` may add to it.
+- `invocation.project` (`package_dir`, `package_name`, `answers`, `root`) or None outside a
+  project for `target: cwd` generators; `invocation.destination` is where files are written.
+- `invocation.destroying` is true when the run undoes the generator.
+- `invocation.edits`: changes inside existing files (Rails' `route`, `inject_into_file`), each
+  an object of the `Edit` protocol below: `check()`, `apply(pretend=...) -> status` and
+  `revoke(pretend=...) -> status`. An edit that also has `planned_apply()`/`planned_revoke()`
+  (see `PlannedEdit`; `TextEdit` is a base class giving all of it) is written by the run in
+  one all-or-nothing phase together with the files, atomically. An edit with only
+  apply/revoke still works: the run snapshots its file and restores it if anything fails.
+  An edit may name its `owner`, the generated file it belongs to (a route and its controller):
+  destroy then revokes it only when that file goes too.
 """
 
 from __future__ import annotations
@@ -14,9 +36,11 @@ import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
+from fastapi_mvc.console import Status
 from fastapi_mvc.errors import FastapiMvcError, NotAProjectError, UsageError
+from fastapi_mvc.files import write_atomic
 from fastapi_mvc.generating.generator import BrokenGenerator, Generator
 from fastapi_mvc.naming import Name, spellings, validate
 from fastapi_mvc.project import Project
@@ -37,10 +61,63 @@ class Edit(Protocol):
         """Undo the edit; return its status: `revoke` or `unchanged`."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """What an edit will do to its file: the status to report, and the file's new text (None:
+    leave the file as it is)."""
+
+    status: Status | str
+    text: str | None = None
+
+
+@runtime_checkable
+class PlannedEdit(Protocol):
+    """An edit that says what it would write without writing it (preferred: the run writes it
+    atomically, all or nothing with the generator's files). Raise EditRefused to refuse."""
+
+    path: Path
+
+    def check(self) -> None: ...
+
+    def planned_apply(self) -> Change: ...
+
+    def planned_revoke(self) -> Change: ...
+
+
+class TextEdit:
+    """Base class for an edit of one text file: implement check, planned_apply and
+    planned_revoke; apply and revoke (for direct use) follow, written atomically."""
+
+    path: Path
+    owner: Path | None = None
+
+    def check(self) -> None:
+        """Nothing to check by default."""
+
+    def planned_apply(self) -> Change:
+        raise NotImplementedError
+
+    def planned_revoke(self) -> Change:
+        raise NotImplementedError
+
+    def apply(self, *, pretend: bool) -> str:
+        return self._made(self.planned_apply(), pretend)
+
+    def revoke(self, *, pretend: bool) -> str:
+        return self._made(self.planned_revoke(), pretend)
+
+    def _made(self, change: Change, pretend: bool) -> str:
+        if change.text is not None and not pretend:
+            write_atomic(self.path, change.text)
+        return str(change.status)
+
+
 class EditRefused(UsageError):
     """An edit that cannot be made as asked; `status` is what is reported for the file."""
 
-    def __init__(self, path: Path, problem: str, fix: str, status: str = "unchanged") -> None:
+    def __init__(
+        self, path: Path, problem: str, fix: str, status: Status | str = Status.UNCHANGED
+    ) -> None:
         super().__init__(problem, fix)
         self.path = path
         self.status = status
@@ -140,11 +217,17 @@ def load_hooks(generator: Generator) -> ModuleType | None:
         raise
     except Exception as error:
         raise BrokenGenerator(
-            generator.name, generator.path, f"importing {path.name} failed: {_summary(error)}"
+            generator.name,
+            generator.path,
+            f"importing {path.name} failed: {_summary(error)}",
+            f"fix its {path.name} (-v shows the traceback)",
         ) from error
     if not callable(getattr(module, "prepare", None)):
         raise BrokenGenerator(
-            generator.name, generator.path, f"{path.name} defines no prepare(invocation)"
+            generator.name,
+            generator.path,
+            f"{path.name} defines no prepare(invocation)",
+            f"add one to its {path.name}",
         )
     return module
 

@@ -24,16 +24,19 @@ import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
-from fastapi_mvc.generating.invocation import EditRefused
+from fastapi_mvc.console import Status
+from fastapi_mvc.generating.invocation import Change, EditRefused, TextEdit
 
 MARKER = "# fastapi-mvc: generated controllers are included above this line."
 LINE_LENGTH = 100
 _INDENT = "    "
+_SKIP = "pass -R/--skip-routes and include the router yourself"
 
 
 @dataclass
-class RouterRegistration:
+class RouterRegistration(TextEdit):
     """Import `<module>` from the controllers package; include its router above the marker."""
 
     path: Path
@@ -44,49 +47,78 @@ class RouterRegistration:
     def controllers_package(self) -> str:
         return f"{self.package}.app.controllers"
 
+    @property
+    def owner(self) -> Path:  # type: ignore[override]
+        """The controller module the route belongs to: destroy revokes the route only with it."""
+        return self.path.parent / "controllers" / f"{self.module}.py"
+
     def include_line(self, text: str) -> str:
         return f"{_router_variable(text)}.include_router({self.module}.router)"
 
     # -- generate ---------------------------------------------------------------------------
 
     def check(self) -> None:
-        if not self.path.is_file():
+        self.planned_apply()
+
+    def planned_apply(self) -> Change:
+        text = self._read()
+        new = self._with_import(text)
+        if not _includes(self._parse(new), self.module):
+            new = self._with_include(new)
+        if new == text:
+            return Change(Status.IDENTICAL)
+        return Change(Status.INSERT, new)
+
+    def _read(self) -> str:
+        if self.path.is_dir():
             raise EditRefused(
                 self.path,
-                f"{self.path} does not exist",
-                "restore it, or pass -R/--skip-routes and include the router yourself",
+                f"{self.path} is a folder, where the root router module should be",
+                f"move the folder away and restore router.py, or {_SKIP}",
             )
-        text = self.path.read_text()
-        _controller_imports(text, self.controllers_package, self.path)
-        if self.include_line(text) not in _stripped_lines(text) and _marker_index(text) is None:
+        if not self.path.is_file():
+            raise EditRefused(self.path, f"{self.path} does not exist", f"restore it, or {_SKIP}")
+        return self.path.read_bytes().decode("utf-8")
+
+    def _parse(self, text: str) -> ast.Module:
+        try:
+            return ast.parse(text)
+        except SyntaxError as error:
+            raise EditRefused(
+                self.path,
+                f"{self.path} does not parse ({error.msg}, line {error.lineno})",
+                "fix the syntax error, or pass -R/--skip-routes",
+            ) from None
+
+    def _with_include(self, text: str) -> str:
+        include = self.include_line(text)
+        index = _marker_index(text)
+        if index is None:
             raise EditRefused(
                 self.path,
                 f"the marker line is missing from {self.path}, so the controller was not "
                 f"registered",
                 f"add the line {MARKER!r} back below the last include_router(...) call, or pass "
-                f"-R/--skip-routes and add {self.include_line(text)!r} yourself",
+                f"-R/--skip-routes and add {include!r} yourself",
             )
-
-    def apply(self, *, pretend: bool) -> str:
-        self.check()
-        text = self.path.read_text()
-        new = self._with_import(text)
-        include = self.include_line(new)
-        if include not in _stripped_lines(new):
-            lines = new.splitlines(keepends=True)
-            index = _marker_index(new)
-            assert index is not None  # check() made sure
-            indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
-            lines.insert(index, f"{indent}{include}\n")
-            new = "".join(lines)
-        if new == text:
-            return "identical"
-        if not pretend:
-            self.path.write_text(new)
-        return "insert"
+        lines = text.splitlines(keepends=True)
+        inside = any(
+            node.lineno <= index + 1 <= (node.end_lineno or node.lineno)
+            for node in self._parse(text).body
+        )
+        if lines[index][:1].isspace() or inside:
+            raise EditRefused(
+                self.path,
+                f"the marker line in {self.path} (line {index + 1}) is inside a block, where an "
+                f"include would not run at import",
+                "move it back to the top level, below the last include_router(...) call, or "
+                f"pass -R/--skip-routes and add {include!r} yourself",
+            )
+        lines.insert(index, f"{include}{_newline(text)}")
+        return "".join(lines)
 
     def _with_import(self, text: str) -> str:
-        statements = _controller_imports(text, self.controllers_package, self.path)
+        statements = _controller_imports(self._parse(text), self.controllers_package)
         lines = text.splitlines(keepends=True)
         if any(self.module in names for _, _, names in statements):
             return text
@@ -98,20 +130,28 @@ class RouterRegistration:
 
     # -- destroy ----------------------------------------------------------------------------
 
-    def revoke(self, *, pretend: bool) -> str:
+    def planned_revoke(self) -> Change:
+        """Take out every include of `<module>.router` (whatever its other arguments) and the
+        module's import; refuse when the module is still used otherwise, rather than leave a
+        name whose import is gone."""
         if not self.path.is_file():
-            return "unchanged"
-        text = self.path.read_text()
-        include = self.include_line(text)
-        lines = [line for line in text.splitlines(keepends=True) if line.strip() != include]
+            return Change(Status.UNCHANGED)
+        text = self.path.read_bytes().decode("utf-8")
+        tree = self._parse(text)
+        self._refuse_foreign_imports(tree)
+        lines = text.splitlines(keepends=True)
+        for node in sorted(_includes(tree, self.module), key=lambda n: n.lineno, reverse=True):
+            first, last = node.lineno - 1, node.end_lineno or node.lineno
+            if _shares_lines(tree, node):
+                self._refuse(node.lineno, "shares its line with other code")
+            del lines[first:last]
         new = "".join(lines)
-        for start, end, names in reversed(
-            _controller_imports(new, self.controllers_package, self.path)
-        ):
+        tree = self._parse_after(new)
+        for start, end, names in reversed(_controller_imports(tree, self.controllers_package)):
             if self.module not in names:
                 continue
-            rest = [name for name in names if name != self.module]
             lines = new.splitlines(keepends=True)
+            rest = [name for name in names if name != self.module]
             if rest:
                 lines[start:end] = [_format_import(self.controllers_package, rest)]
             else:
@@ -124,15 +164,94 @@ class RouterRegistration:
                 ):
                     del lines[start - 1]
             new = "".join(lines)
+        used = _uses(self._parse_after(new), self.module)
+        if used is not None:
+            self._refuse(used, "still uses it after its import and include are taken out")
         if new == text:
-            return "unchanged"
-        if not pretend:
-            self.path.write_text(new)
-        return "revoke"
+            return Change(Status.UNCHANGED)
+        return Change(Status.REVOKE, new)
+
+    def _parse_after(self, text: str) -> ast.Module:
+        try:
+            return ast.parse(text)
+        except SyntaxError as error:
+            self._refuse(error.lineno or 0, "would not parse without its include_router(...)")
+
+    def _refuse_foreign_imports(self, tree: ast.Module) -> None:
+        """An import of the module that the edit does not write (aliased, dotted, of `router`)
+        would be left pointing at a deleted file."""
+        dotted = f"{self.controllers_package}.{self.module}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                ours = node.module == self.controllers_package and any(
+                    alias.name == self.module for alias in node.names
+                )
+                aliased = ours and any(alias.asname for alias in node.names)
+                nested = ours and node not in tree.body
+                foreign = aliased or nested or node.module == dotted
+            else:
+                foreign = isinstance(node, ast.Import) and any(
+                    alias.name == dotted or alias.name.startswith(dotted + ".")
+                    for alias in node.names
+                )
+            if foreign:
+                self._refuse(node.lineno, "imports it in a way fastapi-mvc does not edit")
+
+    def _refuse(self, line: int, why: str) -> NoReturn:
+        raise EditRefused(
+            self.path,
+            f"{self.path} line {line} {why}: the controller {self.module!r} cannot be "
+            "unregistered safely",
+            f"take {self.module!r} out of {self.path.name} yourself, then run destroy again "
+            "(nothing was changed)",
+        )
 
 
-def _stripped_lines(text: str) -> set[str]:
-    return {line.strip() for line in text.splitlines()}
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _includes(tree: ast.Module, module: str) -> list[ast.stmt]:
+    """Statements `<router>.include_router(<module>.router, ...)`, anywhere in the module."""
+    found: list[ast.stmt] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+            continue
+        call = node.value
+        if (
+            isinstance(call.func, ast.Attribute)
+            and call.func.attr == "include_router"
+            and call.args
+            and isinstance(call.args[0], ast.Attribute)
+            and call.args[0].attr == "router"
+            and isinstance(call.args[0].value, ast.Name)
+            and call.args[0].value.id == module
+        ):
+            found.append(node)
+    return found
+
+
+def _shares_lines(tree: ast.Module, statement: ast.stmt) -> bool:
+    """Is another simple statement on one of `statement`'s lines (`a(); b()`)?"""
+    first, last = statement.lineno, statement.end_lineno or statement.lineno
+    return any(
+        isinstance(node, ast.stmt)
+        and node is not statement
+        and not hasattr(node, "body")
+        and (node.end_lineno or node.lineno) >= first
+        and node.lineno <= last
+        for node in ast.walk(tree)
+    )
+
+
+def _uses(tree: ast.Module, name: str) -> int | None:
+    """The first line still reading the name `name`, if any."""
+    lines = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+    ]
+    return min(lines) if lines else None
 
 
 def _marker_index(text: str) -> int | None:
@@ -161,21 +280,14 @@ def _router_variable(text: str) -> str:
     return match.group(1) if match else "root_api_router"
 
 
-def _controller_imports(text: str, module: str, path: Path) -> list[tuple[int, int, list[str]]]:
-    """(first line index, end line index, names) of each `from <module> import ...` statement."""
-    try:
-        tree = ast.parse(text)
-    except SyntaxError as error:
-        raise EditRefused(
-            path,
-            f"{path} does not parse ({error.msg}, line {error.lineno})",
-            "fix the syntax error, or pass -R/--skip-routes",
-        ) from None
+def _controller_imports(tree: ast.Module, module: str) -> list[tuple[int, int, list[str]]]:
+    """(first line index, end line index, names) of each `from <module> import ...` statement
+    at the top level whose names are not aliased (an aliased import is the user's own)."""
     found = []
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == module and node.level == 0:
             if any(alias.asname for alias in node.names):
-                continue  # `import x as y` is the user's own: leave it alone
+                continue
             names = [alias.name for alias in node.names]
             found.append((node.lineno - 1, node.end_lineno or node.lineno, names))
     return found

@@ -1,40 +1,36 @@
 """Run a generator: render with copier into a staging folder, compare, resolve, then write.
 
 Rendering first and writing last makes a run all-or-nothing: every file's fate (create,
-identical, conflict -> force or skip) is known, and every conflict settled, before the first
-byte is written. So a refused conflict, a bad template or Ctrl-C at a prompt leaves the project
-as it was, and `--pretend` is the same run without the final step. Statuses use Rails' words.
+identical, conflict -> force or skip) and every edit's new text are known, and every conflict
+settled, before the first byte is written. Then one `files.Transaction` writes them all, each
+atomically, and undoes what it did if any write fails (a full disk, a read-only file, a file
+where a folder should be). So a refused conflict, a bad template, Ctrl-C at a prompt or a failed
+write leaves the project as it was, and `--pretend` is the same run without the final step.
+Statuses use Rails' words (`console.Status`).
 """
 
 from __future__ import annotations
 
 import difflib
-import os
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import typer
+from fastapi_mvc.console import Console, Status
+from fastapi_mvc.errors import FastapiMvcError
+from fastapi_mvc.files import Transaction, new_file_mode
+from fastapi_mvc.generating.invocation import (
+    Change,
+    Edit,
+    EditRefused,
+    Invocation,
+    PlannedEdit,
+)
+from fastapi_mvc.generating.runtime import Runtime
 
-from fastapi_mvc.console import Console
-from fastapi_mvc.errors import FastapiMvcError, UsageError
-from fastapi_mvc.generating.invocation import EditRefused, Invocation
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """The options every generator takes, declared once: --force --skip --pretend --quiet."""
-
-    force: bool = False
-    skip: bool = False
-    pretend: bool = False
-    quiet: bool = False
-    interactive: bool = False
-
-    def __post_init__(self) -> None:
-        if self.force and self.skip:
-            raise UsageError("--force and --skip contradict each other", "pass only one of them")
+__all__ = ["Planned", "Runtime", "generate", "plan", "planned_edit", "render"]
 
 
 @dataclass
@@ -44,7 +40,7 @@ class Planned:
     path: Path
     content: bytes
     executable: bool
-    status: str
+    status: Status
 
 
 def render(invocation: Invocation) -> dict[str, tuple[bytes, bool]]:
@@ -54,7 +50,7 @@ def render(invocation: Invocation) -> dict[str, tuple[bytes, bool]]:
     """
     import copier
     import jinja2
-    from copier.errors import CopierError
+    from copier.errors import CopierError, UnsafeTemplateError
 
     generator = invocation.generator
     with tempfile.TemporaryDirectory(prefix="fastapi-mvc-generate-") as staging:
@@ -68,15 +64,24 @@ def render(invocation: Invocation) -> dict[str, tuple[bytes, bool]]:
                 unsafe=False,
                 vcs_ref="HEAD",
             )
-        except (CopierError, jinja2.TemplateError, ValueError) as error:
+        except UnsafeTemplateError as error:
+            features = str(error).splitlines()[0].rstrip(".").rpartition(":")[2].strip()
+            raise FastapiMvcError(
+                f"generator {generator.name!r} uses copier features fastapi-mvc never runs "
+                f"({features})",
+                "move that code into its generator.py prepare(invocation)",
+            ) from error
+        except (CopierError, jinja2.TemplateError, ValueError, OSError) as error:
             message = " ".join(str(error).split()) or error.__class__.__name__
             raise FastapiMvcError(
                 f"generator {generator.name!r} could not render its templates: {message}",
-                f"check the templates in {generator.path / 'templates'}",
+                f"check the templates in {generator.path / generator.templates}",
             ) from error
         root = Path(staging)
+        # Executable means a shebang: the installed template's own mode bits say nothing
+        # (an admin's `chmod -R` must not make every generated module executable).
         return {
-            path.relative_to(root).as_posix(): (path.read_bytes(), os.access(path, os.X_OK))
+            path.relative_to(root).as_posix(): (path.read_bytes(), path.read_bytes()[:2] == b"#!")
             for path in sorted(root.rglob("*"))
             if path.is_file() and not path.is_symlink()
         }
@@ -87,24 +92,23 @@ def plan(invocation: Invocation, rendered: dict[str, tuple[bytes, bool]]) -> lis
     planned = []
     for relative, (content, executable) in rendered.items():
         path = invocation.destination / relative
-        executable = executable or content.startswith(b"#!")
         if path.is_dir():
             raise FastapiMvcError(
                 f"{invocation.relative(path)} is a directory, where the generator writes a file",
                 "move it away first",
             )
         if not path.exists() and not path.is_symlink():
-            status = "create"
+            status = Status.CREATE
         elif path.is_file() and path.read_bytes() == content:
-            status = "identical"
+            status = Status.IDENTICAL
         else:
-            status = "conflict"
+            status = Status.CONFLICT
         planned.append(Planned(path, content, executable, status))
     return planned
 
 
 def generate(invocation: Invocation, runtime: Runtime, console: Console) -> list[Planned]:
-    """Render, settle conflicts, then write files and apply edits (unless pretending)."""
+    """Render, settle conflicts, plan the edits, then write it all at once (unless pretending)."""
     for edit in invocation.edits:
         try:
             edit.check()
@@ -112,22 +116,67 @@ def generate(invocation: Invocation, runtime: Runtime, console: Console) -> list
             console.status(refused.status, invocation.relative(refused.path))
             raise
     planned = plan(invocation, render(invocation))
+    _settle_conflicts(planned, invocation, runtime, console)
+    changes = [(edit, planned_edit(edit, "apply")) for edit in invocation.edits]
+    for edit, change in changes:
+        status = change.status if change else edit.apply(pretend=True)
+        console.status(status, invocation.relative(edit.path))
+    if runtime.pretend:
+        return planned
+    transaction = Transaction(root=invocation.destination)
+    for item in planned:
+        if item.status in (Status.CREATE, Status.FORCE):
+            transaction.write(item.path, item.content, _mode(item))
+    for edit, change in changes:
+        if change is None:
+            transaction.call(edit.path, _applying(edit))
+        elif change.text is not None:
+            transaction.write(edit.path, change.text)
+    transaction.commit()
+    return planned
+
+
+def planned_edit(edit: Edit, action: str) -> Change | None:
+    """The edit's change if it can say it without writing (`PlannedEdit`), else None."""
+    if not isinstance(edit, PlannedEdit):
+        return None
+    return edit.planned_apply() if action == "apply" else edit.planned_revoke()
+
+
+def _applying(edit: Edit) -> Callable[[], object]:
+    return lambda: edit.apply(pretend=False)
+
+
+def _mode(item: Planned) -> int:
+    """A new file's mode from the umask; an overwritten one keeps its own (plus x for a script)."""
+    try:
+        mode = stat.S_IMODE(item.path.lstat().st_mode) if not item.path.is_symlink() else None
+    except FileNotFoundError:
+        mode = None
+    if mode is None:
+        return new_file_mode(item.executable)
+    return mode | (new_file_mode(True) & 0o111) if item.executable else mode
+
+
+def _settle_conflicts(
+    planned: list[Planned], invocation: Invocation, runtime: Runtime, console: Console
+) -> None:
+    """Report each file; turn each conflict into force or skip, or refuse them all."""
     refused = []
     overwrite_all = runtime.force
     for item in planned:
         shown = invocation.relative(item.path)
-        if item.status != "conflict":
-            console.status(item.status, shown)
+        console.status(item.status, shown)
+        if item.status != Status.CONFLICT:
             continue
-        console.status("conflict", shown)
         if overwrite_all:
-            item.status = "force"
+            item.status = Status.FORCE
         elif runtime.skip:
-            item.status = "skip"
+            item.status = Status.SKIP
         elif runtime.interactive:
-            answer = _ask_overwrite(item, shown)
+            answer = _ask_overwrite(item, shown, console)
             overwrite_all = answer == "all"
-            item.status = "skip" if answer == "no" else "force"
+            item.status = Status.SKIP if answer == "no" else Status.FORCE
         else:
             refused.append(shown)
             continue
@@ -138,36 +187,23 @@ def generate(invocation: Invocation, runtime: Runtime, console: Console) -> list
             "pass --force to overwrite, --skip to keep them, or run in a terminal to choose "
             "file by file; nothing was written",
         )
-    if not runtime.pretend:
-        for item in planned:
-            if item.status in ("create", "force"):
-                _write(item)
-    for edit in invocation.edits:
-        console.status(edit.apply(pretend=runtime.pretend), invocation.relative(edit.path))
-    return planned
 
 
-def _ask_overwrite(item: Planned, shown: str) -> str:
+def _ask_overwrite(item: Planned, shown: str, console: Console) -> str:
     """Rails' prompt: Y(es) n(o) a(ll) q(uit) d(iff) h(elp); returns yes, no or all."""
     while True:
-        answer = typer.prompt(
-            f'Overwrite {shown}? (enter "h" for help) [Ynaqdh]',
-            default="Y",
-            show_default=False,
-            err=True,
-        )
+        answer = console.ask(f'Overwrite {shown}? (enter "h" for help) [Ynaqdh]', "Y")
         answer = answer.strip().lower()[:1] or "y"
         if answer in ("y", "n", "a"):
             return {"y": "yes", "n": "no", "a": "all"}[answer]
         if answer == "q":
             raise FastapiMvcError("stopped at your request", "nothing was written")
         if answer == "d":
-            typer.echo("".join(_diff(item, shown)), err=True)
+            console.say("".join(_diff(item, shown)))
         else:
-            typer.echo(
+            console.say(
                 "Y - yes, overwrite\nn - no, keep the file\na - all, overwrite this and the rest\n"
-                "q - quit, write nothing\nd - show the differences\nh - help",
-                err=True,
+                "q - quit, write nothing\nd - show the differences\nh - help"
             )
 
 
@@ -175,20 +211,3 @@ def _diff(item: Planned, shown: str) -> Iterator[str]:
     old = item.path.read_bytes().decode(errors="replace").splitlines(keepends=True)
     new = item.content.decode(errors="replace").splitlines(keepends=True)
     return difflib.unified_diff(old, new, f"{shown} (yours)", f"{shown} (generated)")
-
-
-def _write(item: Planned) -> None:
-    """Write one file atomically, executable when it starts with a shebang."""
-    item.path.parent.mkdir(parents=True, exist_ok=True)
-    mask = os.umask(0)
-    os.umask(mask)
-    handle, temporary = tempfile.mkstemp(prefix=f".{item.path.name}.", dir=item.path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(item.content)
-        os.chmod(temporary, (0o777 if item.executable else 0o666) & ~mask)
-        os.replace(temporary, item.path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise

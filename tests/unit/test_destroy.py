@@ -62,6 +62,6 @@ def test_a_script_outside_any_project(tmp_path: Path) -> None:
     run_generator(tmp_path, "script", "deploy.sh")
     (tmp_path / "deploy.sh").write_text("#!/bin/sh\necho mine\n")
     result = run_destroy(tmp_path, "ss", "deploy.sh")
-    assert "keep  deploy.sh (changed since it was generated; --force removes it)" in result.output
+    assert "keep  deploy.sh (changed since it was generated, or made with other" in result.output
     assert run_destroy(tmp_path, "ss", "deploy.sh", "-f").exit_code == 0
     assert list(tmp_path.iterdir()) == []

@@ -226,21 +226,28 @@ def test_destroying_one_of_two_controllers_leaves_the_other(project: Path) -> No
     assert tree_checksum(project) == only_monkeys
 
 
-def test_destroy_keeps_a_file_changed_since_unless_forced(project: Path) -> None:
+def test_destroy_keeps_a_changed_controller_and_its_route_unless_forced(project: Path) -> None:
     run_generator(project, "controller", "articles", "index")
     controller(project, "articles").write_text("# mine\n")
+    routed = router(project).read_text()
 
     result = run_destroy(project, "controller", "articles", "index")
 
     assert result.exit_code == 0, result.output
     assert "keep  demo/app/controllers/articles.py (changed since it was generated" in result.output
+    assert (
+        "keep  demo/app/router.py (belongs with demo/app/controllers/articles.py, which stays)"
+        in result.output
+    )
     assert controller(project, "articles").read_text() == "# mine\n"
     assert_no_file(unit_test(project, "articles"))
-    assert "articles" not in router(project).read_text()
+    assert router(project).read_text() == routed
 
     result = run_destroy(project, "controller", "articles", "index", "--force")
     assert "remove  demo/app/controllers/articles.py" in result.output
+    assert "revoke  demo/app/router.py" in result.output
     assert_no_file(controller(project, "articles"))
+    assert "articles" not in router(project).read_text()
 
 
 def test_destroy_pretend_changes_nothing(project: Path) -> None:
