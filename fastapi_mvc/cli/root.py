@@ -36,7 +36,8 @@ class AliasGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            with console.plain_output():  # copier colours its lines even for a pipe or NO_COLOR
+                return super().invoke(ctx)
         except FastapiMvcError as error:
             _report(ctx, error)
         except OSError as error:
