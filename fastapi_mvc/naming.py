@@ -152,6 +152,7 @@ def _check_length(raw: str, spelled: str) -> None:
 
 _PLURAL_RULES = (
     (re.compile(r"(?<=[^aeiou])y$"), "ies"),
+    (re.compile(r"(?<=qui)z$"), "zzes"),  # as Rails: quiz -> quizzes
     (re.compile(r"(?:[sxz]|[cs]h)$"), r"\g<0>es"),
 )
 _UNCOUNTABLE = frozenset(
