@@ -296,6 +296,11 @@ def _copier(function: str, src_path: str, *args: Any, **options: Any) -> None:
             f"the update failed: {error}; the project is unchanged",
             "report this if the template is fastapi-mvc's own",
         ) from None
+    except ValueError as error:  # copier's word for a template path that is not one
+        raise UsageError(
+            f"cannot read the template at {src_path}: {error}",
+            f"check that it exists, or fix _src_path in {ANSWERS_FILE}",
+        ) from None
     except ProcessExecutionError as error:
         reason = (str(error.stderr).strip().splitlines() or [f"exit {error.retcode}"])[-1]
         raise FastapiMvcError(
@@ -362,12 +367,12 @@ def _apply(top: Path, copy: Path, changes: list[tuple[str, str]]) -> None:
     with _signals_deferred() as received:
         try:
             for status, path in changes:
+                _apply_one(top, copy, status, path)  # atomic: all of this path, or nothing
                 done.append((status, path))
-                _apply_one(top, copy, status, path)
         except OSError as error:
             _undo(top, done)
             raise FastapiMvcError(
-                f"cannot write {error.filename}: {error.strerror}; the project is unchanged",
+                f"cannot write {path}: {error.strerror}; the project is unchanged",
                 "make room or fix the permissions, then run the update again",
             ) from None
         if received:

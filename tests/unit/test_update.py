@@ -1,7 +1,7 @@
 """`fastapi-mvc update` on a small template with real released versions (real copier, real git).
 
-The template here is tiny so every case runs in a second; the same machinery on the real template
-is proven in tests/integration/test_update_versions.py.
+The template (update_support.py) is tiny so every case runs in a second; the same machinery on
+the real template is proven in tests/integration/test_update_versions.py.
 """
 
 from __future__ import annotations
@@ -11,80 +11,14 @@ import subprocess
 import pytest
 import yaml
 from support import commit_as_user, run_cli, tree_checksum
+from update_support import make, three_versions, update
 
 from fastapi_mvc import template_versions
-
-COPIER_YML = """\
-_subdirectory: project
-_answers_file: .fastapi-mvc.yml
-_envops:
-  undefined: jinja2.StrictUndefined
-_exclude:
-  - "{% if not redis %}redis.txt{% endif %}"
-project_name: {type: str}
-package_name: {type: str, default: "{{ project_name }}"}
-script_name: {type: str, default: "{{ project_name }}"}
-container_image_name: {type: str, default: "{{ project_name }}"}
-chart_name: {type: str, default: "{{ project_name }}"}
-author: {type: str, default: me}
-email: {type: str, default: me@example.com}
-copyright_date: {type: str, default: "2026"}
-license: {type: str, default: MIT}
-redis: {type: bool, default: true}
-aiohttp: {type: bool, default: true}
-helm: {type: bool, default: true}
-github_actions: {type: bool, default: true}
-codecov: {type: bool, default: true}
-nix: {type: bool, default: true}
-vagrantfile: {type: bool, default: true}
-"""
-
-
-def write_template(root, settings_lines, extra=None):
-    project = root / "project"
-    project.mkdir(parents=True, exist_ok=True)
-    (root / "copier.yml").write_text(COPIER_YML)
-    (project / "{{ _copier_conf.answers_file }}.jinja").write_text(
-        "{{ _copier_answers|to_nice_yaml -}}\n"
-    )
-    (project / "settings.py.jinja").write_text(
-        '"""Settings of {{ project_name }}."""\n\n' + "\n".join(settings_lines) + "\n"
-    )
-    (project / "redis.txt").write_text("redis is on\n")
-    for name, text in (extra or {}).items():
-        (project / name).write_text(text)
-
-
-FILLER = [f"OPTION_{n} = {n}" for n in range(12)]
-V1 = ["DEBUG = False", "WORKERS = 2", "TIMEOUT = 30", *FILLER]
-V2 = ["DEBUG = False", "WORKERS = 4", "KEEPALIVE = 5", "TIMEOUT = 30", *FILLER]
-V3 = ["DEBUG = False", "WORKERS = 4", "KEEPALIVE = 5", "TIMEOUT = 60", *FILLER]
 
 
 @pytest.fixture
 def versions(tmp_path, monkeypatch):
-    """Releases 1.0.0 and 2.0.0 in a bundle; the packaged template is the unreleased V3."""
-    template = tmp_path / "template"
-    bundle = tmp_path / "history.bundle"
-    monkeypatch.setattr(template_versions, "TEMPLATE_DIR", template)
-    monkeypatch.setattr(template_versions, "HISTORY_BUNDLE", bundle)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    write_template(template, V1, {"README.md": "# readme\n"})
-    template_versions.release("1.0.0", bundle)
-    write_template(template, V2, {"README.md": "# readme\n\nversion two\n"})
-    template_versions.release("2.0.0", bundle)
-    write_template(template, V3, {"README.md": "# readme\n\nversion two\n", "NEW.md": "new\n"})
-    return tmp_path
-
-
-def make(parent, name, *flags):
-    result = run_cli("new", "-n", "-I", "-q", *flags, str(parent / name))
-    assert result.exit_code == 0, result.output
-    return parent / name
-
-
-def update(project, *args):
-    return run_cli("update", "-n", *args, cwd=project)
+    return three_versions(tmp_path, monkeypatch)
 
 
 def test_released_versions_are_carried(versions):
