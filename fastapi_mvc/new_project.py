@@ -226,6 +226,11 @@ def render(request: NewProject, target: Path) -> Created:
         "unsafe": request.trust,
     }
     created = Created(source)
+    if request.install and not request.runs_template_code:
+        created.notes.append(
+            "`make install` was not run: the template is not fastapi-mvc's own, and nothing of "
+            "it runs unless you pass --trust; review its Makefile, then run `make install`"
+        )
     try:
         if target.is_dir() and any(target.iterdir()):
             # --force into an existing directory: copier reports each conflict and overwrite.
@@ -381,9 +386,7 @@ def next_steps(request: NewProject, target: Path) -> str:
     steps = []
     if target != Path.cwd().resolve():
         steps.append(f"cd {request.path}")
-    if not request.install:
+    if not (request.install and request.runs_template_code):
         steps.append("make install")
-    elif not request.runs_template_code:
-        steps.append("make install    # review the template's Makefile first")
     steps += ["make test", "fastapi-mvc run"]
     return f"\nCreated {target}. Next:\n" + "".join(f"  {step}\n" for step in steps).rstrip()

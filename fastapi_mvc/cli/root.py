@@ -40,13 +40,14 @@ class AliasGroup(TyperGroup):
                 return super().invoke(ctx)
         except FastapiMvcError as error:
             _report(ctx, error)
-        except OSError as error:
-            _report(ctx, from_os_error(error))
         except KeyboardInterrupt:
             typer.echo("\nAborted", err=True)
             raise typer.Exit(130) from None
         except Exception as error:
+            # plumbum's ProcessExecutionError is an OSError too: it is asked first.
             translated = from_process_error(error)
+            if translated is None and isinstance(error, OSError):
+                translated = from_os_error(error)
             if translated is None:
                 raise
             _report(ctx, translated)

@@ -7,8 +7,10 @@ import sys
 from importlib.metadata import version
 
 import pytest
+import typer
 import typer.main
-from support import run_cli
+from support import free_port, run_cli
+from typer.testing import CliRunner
 
 from fastapi_mvc.cli import ALIASES, app
 
@@ -73,3 +75,77 @@ def test_help_imports_neither_copier_nor_project_code():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def boundary_app(failure) -> typer.Typer:
+    """A one-command application behind fastapi-mvc's error boundary."""
+    from fastapi_mvc.cli import AliasGroup
+
+    application = typer.Typer(cls=AliasGroup)
+
+    @application.callback()
+    def root(ctx: typer.Context, verbose: bool = typer.Option(False, "-v")) -> None:
+        ctx.obj = {"verbose": verbose}
+
+    @application.command()
+    def fail() -> None:
+        failure()
+
+    return application
+
+
+def unwritable(tmp_path):
+    def failure() -> None:
+        (tmp_path / "no" / "such" / "dir" / "file").write_text("x")
+
+    return failure
+
+
+def test_an_operating_system_error_is_one_line_with_a_fix(tmp_path):
+    result = CliRunner().invoke(boundary_app(unwritable(tmp_path)), ["fail"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: No such file or directory: {tmp_path}/no/such/dir/file; "
+        "check that the path exists"
+    )
+
+
+def test_verbose_adds_the_traceback(tmp_path):
+    result = CliRunner().invoke(boundary_app(unwritable(tmp_path)), ["-v", "fail"])
+    assert result.exit_code == 1
+    assert "Traceback" in result.output and "FileNotFoundError" in result.output
+    assert result.output.strip().splitlines()[-1].startswith("Error: No such file")
+
+
+def test_a_failing_command_run_by_copier_is_one_line(tmp_path):
+    def failure() -> None:
+        from plumbum import local
+
+        local["git"]("ls-remote", f"http://127.0.0.1:{free_port()}/template.git")
+
+    result = CliRunner().invoke(boundary_app(failure), ["fail"])
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("Error: git ls-remote failed: fatal: unable to access")
+    assert line.endswith(
+        "check the template's URL or path and your network connection, then try again"
+    )
+
+
+def test_ctrl_c_while_the_command_line_is_still_loading_says_aborted():
+    # SIGINT delivered while Typer is being imported, the first ~0.2 s of every run.
+    probe = (
+        "import os, signal, sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['fastapi-mvc', '--version']\n"
+        "from fastapi_mvc.cli import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 130
+    assert result.stderr.strip() == "Aborted"
