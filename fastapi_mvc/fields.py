@@ -201,8 +201,10 @@ class Attribute:
             constraints.append(f"max_digits={self.arguments[0]}")
             constraints.append(f"decimal_places={self.arguments[1]}")
         annotation = f"{self.kind.python} | None" if optional or self.nullable else self.kind.python
-        if optional:
+        if optional or self.nullable:
             constraints.insert(0, "default=None")
+        if constraints == ["default=None"]:
+            return f"{annotation} = None"
         if constraints:
             return f"{annotation} = Field({', '.join(constraints)})"
         return annotation

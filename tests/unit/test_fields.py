@@ -128,12 +128,9 @@ def test_pydantic_fields_carry_the_column_limits() -> None:
     assert title.pydantic_field(optional=False) == "str = Field(max_length=80)"
     assert title.pydantic_field(optional=True) == "str | None = Field(default=None, max_length=80)"
     assert price.pydantic_field(optional=False) == (
-        "Decimal | None = Field(max_digits=10, decimal_places=2)"
+        "Decimal | None = Field(default=None, max_digits=10, decimal_places=2)"
     )
-    assert (
-        parse_field("done:boolean").pydantic_field(optional=True)
-        == "bool | None = Field(default=None)"
-    )
+    assert parse_field("done:boolean").pydantic_field(optional=True) == "bool | None = None"
     assert parse_field("done:boolean").pydantic_field(optional=False) == "bool"
 
 
