@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
-from support import new_project, run_cli
+from support import new_project, run_cli, run_ok
 
 
 @pytest.mark.parametrize("command", [["run"], ["routes"]])
@@ -29,3 +31,14 @@ def test_an_invalid_routes_filter_is_a_usage_error(tmp_path):
 
 def test_run_rejects_a_port_out_of_range(tmp_path):
     assert run_cli("run", "-p", "70000", cwd=tmp_path).exit_code == 2
+
+
+@pytest.mark.parametrize("command", [["run"], ["routes"]])
+def test_a_half_installed_project_gets_a_hint(tmp_path, command):
+    # What Ctrl-C during `make install` leaves: a .venv without the project in it.
+    project = new_project(tmp_path, "blog")
+    run_ok(sys.executable, "-m", "venv", "--without-pip", project / ".venv")
+    result = run_cli(*command, cwd=project)
+    assert result.exit_code == 2
+    assert "blog is not fully installed" in result.output
+    assert "run `make install` in the project" in result.output
