@@ -65,6 +65,9 @@ def pytest_configure(config: pytest.Config) -> None:
             "GIT_CONFIG_GLOBAL": str(home / ".gitconfig-empty"),
             "GIT_CONFIG_NOSYSTEM": "1",
             "PIP_CACHE_DIR": pip_cache,
+            # /nix/store is root's (or a daemon's, which non-root users reach only when it runs
+            # and they are in its group): nix-instantiate uses a store of the session's own.
+            "NIX_REMOTE": str(home / ".nix-store"),
         }
     )
 
