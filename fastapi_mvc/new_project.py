@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi_mvc import features, git, template_versions
-from fastapi_mvc.errors import CommandFailed, FastapiMvcError, UsageError, from_os_error
+from fastapi_mvc.errors import (
+    CommandFailed,
+    FastapiMvcError,
+    Interrupted,
+    UsageError,
+    from_os_error,
+)
 from fastapi_mvc.licenses import LICENSES
 from fastapi_mvc.naming import Name, validate_project
 from fastapi_mvc.resources import TEMPLATE_DIR
@@ -234,9 +240,16 @@ def render(request: NewProject, target: Path) -> Created:
     try:
         if target.is_dir() and any(target.iterdir()):
             # --force into an existing directory: copier reports each conflict and overwrite.
-            run_copier(source.src_path, target, overwrite=True, **options)
-            if request.init_git:
-                created.notes.extend(_commit_forced(target))
+            try:
+                run_copier(source.src_path, target, overwrite=True, **options)
+                if request.init_git:
+                    created.notes.extend(_commit_forced(target))
+            except KeyboardInterrupt:
+                raise Interrupted(
+                    f"interrupted while rendering into {target}: some files are written, "
+                    "others not",
+                    "run the same command again to finish",
+                ) from None
             return created
         with _staging(target) as staging:
             run_copier(source.src_path, staging, **options)

@@ -181,3 +181,32 @@ def test_the_users_file_mode_creation_mask_applies(tmp_path):
         os.umask(old)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "blog").stat().st_mode & 0o777 == 0o750
+
+
+def test_an_unusable_template_cache_is_one_line(tmp_path, monkeypatch):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache directory should be\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run_cli("new", "-n", "-I", "blog", cwd=work)
+    assert result.exit_code == 1
+    error = one_line_error(result.output)
+    assert "template cache" in error and f"{blocker}/fastapi-mvc" in error
+    assert "XDG_CACHE_HOME" in error
+    assert list(work.iterdir()) == []
+
+
+def test_ctrl_c_while_forcing_into_a_directory_says_how_to_finish(tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    target = tmp_path / "blog"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine\n")
+    monkeypatch.setattr(git, "init_and_commit", interrupted)
+    result = run_cli("new", "-n", "-I", "-q", "-f", str(target))
+    assert result.exit_code == 130
+    assert "interrupted while rendering into" in one_line_error(result.output)
+    assert "run the same command again" in result.output
+    assert (target / "notes.txt").read_text() == "mine\n"
