@@ -152,9 +152,9 @@ def plain_output() -> Iterator[None]:
     of stdout and stderr that should not be coloured (not a terminal, or NO_COLOR set)."""
     saved = sys.stdout, sys.stderr
     if not colour_enabled(sys.stdout):
-        sys.stdout = _Uncoloured(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = _Uncoloured(sys.stdout)
     if not colour_enabled(sys.stderr):
-        sys.stderr = _Uncoloured(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = _Uncoloured(sys.stderr)
     try:
         yield
     finally:

@@ -209,7 +209,7 @@ def listing(catalog: Catalog, action: Action, *, prog: str, usage: bool = True) 
             if e.origin is origin and e.generator and not e.problem
         ]
         if rows:
-            sections.append("\n".join([f"{origin.title}:", *rows]))
+            sections.append("\n".join([f"{origin.heading}:", *rows]))
     broken = [
         f"  {e.name:<{width}}{getattr(e.problem, 'reason', None) or e.problem}"
         for e in catalog.entries

@@ -52,7 +52,7 @@ class Origin(str, Enum):
         return format(self.value, spec)
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         return {
             Origin.BUILTIN: "Builtin generators",
             Origin.PROJECT: "Project generators (lib/generators)",

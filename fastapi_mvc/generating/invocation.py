@@ -161,8 +161,9 @@ def invoke(
     """Check everything about one run and compute its template data; nothing is written."""
     here = (cwd or Path.cwd()).resolve()
     if generator.needs_project:
-        project: Project | None = Project.find(here)
-        destination = project.root
+        found = Project.find(here)
+        project: Project | None = found
+        destination = found.root
     else:
         project = _optional_project(here)
         destination = here

@@ -194,7 +194,7 @@ class RouterRegistration(TextEdit):
                     alias.name == dotted or alias.name.startswith(dotted + ".")
                     for alias in node.names
                 )
-            if foreign:
+            if foreign and isinstance(node, ast.stmt):
                 self._refuse(node.lineno, "imports it in a way fastapi-mvc does not edit")
 
     def _refuse(self, line: int, why: str) -> NoReturn:

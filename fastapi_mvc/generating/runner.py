@@ -149,12 +149,9 @@ def _applying(edit: Edit) -> Callable[[], object]:
 
 def _mode(item: Planned) -> int:
     """A new file's mode from the umask; an overwritten one keeps its own (plus x for a script)."""
-    try:
-        mode = stat.S_IMODE(item.path.lstat().st_mode) if not item.path.is_symlink() else None
-    except FileNotFoundError:
-        mode = None
-    if mode is None:
+    if item.status == Status.CREATE or item.path.is_symlink():
         return new_file_mode(item.executable)
+    mode = stat.S_IMODE(item.path.stat().st_mode)
     return mode | (new_file_mode(True) & 0o111) if item.executable else mode
 
 

@@ -1,7 +1,13 @@
-"""The controller generator's own steps: read the endpoints, refuse taken names, add the route."""
+"""The controller generator's own steps: read the endpoints, refuse taken names, add the route.
+
+`destroy controller NAME` needs only the name: the endpoints are read back from the controller
+module (its `@router.<method>` functions), so the render equals what `generate` wrote.
+"""
 
 from __future__ import annotations
 
+import ast
+import builtins
 from pathlib import Path
 
 from fastapi_mvc.errors import UsageError
@@ -14,6 +20,9 @@ METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 STATUS = {"post": 201, "delete": 204}
 # Longer names would push generated lines past the project's line length of 100.
 MAX_LENGTH = 30
+# An endpoint function named like a builtin (`list`, `id`) fails the project's ruff A rules: its
+# function gets a trailing underscore, its path keeps the name (`list_` serves `/list`).
+SHADOWED = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
 def prepare(invocation: Invocation) -> None:
@@ -31,7 +40,11 @@ def prepare(invocation: Invocation) -> None:
             ),
             "choose another name",
         )
-    invocation.data["endpoints"] = endpoints(invocation.arguments["endpoints"])
+    given = invocation.arguments["endpoints"]
+    module = app / "controllers" / f"{name.snake}.py"
+    if invocation.destroying and not given:
+        given = read_endpoints(module)
+    invocation.data["endpoints"] = endpoints(given)
     if not invocation.options["skip_routes"]:
         router = RouterRegistration(app / "router.py", invocation.project.package_name, name.snake)
         invocation.edits.append(router)
@@ -59,11 +72,45 @@ def endpoints(given: list[str]) -> list[dict[str, object]]:
             )
         parsed[name.snake] = {
             "name": spellings(name),
+            "function": f"{name.snake}_" if name.snake in SHADOWED else name.snake,
             "method": method,
             "path": f"/{name.kebab}",
             "status": STATUS.get(method, 200),
         }
+    functions = [str(endpoint["function"]) for endpoint in parsed.values()]
+    twice = next((f for f in functions if functions.count(f) > 1), None)
+    if twice:
+        raise UsageError(
+            f"two endpoints would both be the function {twice!r}", "give one of them another name"
+        )
     return list(parsed.values())
+
+
+def read_endpoints(module: Path) -> list[str]:
+    """`ENDPOINT:METHOD` for each `@router.<method>(...)` function of a controller module, in
+    order; none when the module is missing or does not parse (destroy then keeps it)."""
+    try:
+        tree = ast.parse(module.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "router"
+                and target.attr in METHODS
+            ):
+                name = node.name
+                if name.endswith("_") and name[:-1] in SHADOWED:
+                    name = name[:-1]
+                found.append(f"{name}:{target.attr}")
+                break
+    return found
 
 
 def _modules(package: Path) -> set[str]:

@@ -65,3 +65,104 @@ def test_a_script_outside_any_project(tmp_path: Path) -> None:
     assert "keep  deploy.sh (changed since it was generated, or made with other" in result.output
     assert run_destroy(tmp_path, "ss", "deploy.sh", "-f").exit_code == 0
     assert list(tmp_path.iterdir()) == []
+
+
+# -- controllers: by name alone, a route only with its controller, customised includes ---------
+
+NINE = (
+    "index",
+    "show",
+    "create:post",
+    "update:put",
+    "patch_it:patch",
+    "remove:delete",
+    "check:head",
+    "opts:options",
+    "list",
+)
+
+
+def router(project: Path) -> Path:
+    return project / "demo" / "app" / "router.py"
+
+
+def one_error(output: str) -> str:
+    errors = [line for line in output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "Traceback" not in output, output
+    return errors[0]
+
+
+def test_a_controller_is_destroyed_by_its_name_alone(project: Path) -> None:
+    before = tree_checksum(project)
+    run_generator(project, "controller", "articles", *NINE)
+
+    result = run_destroy(project, "controller", "articles")
+
+    assert result.exit_code == 0, result.output
+    assert "remove  demo/app/controllers/articles.py" in result.output
+    assert "remove  tests/unit/app/controllers/test_articles.py" in result.output
+    assert "revoke  demo/app/router.py" in result.output
+    assert tree_checksum(project) == before
+
+
+def test_other_arguments_keep_the_files_and_so_the_route(project: Path) -> None:
+    run_generator(project, "controller", "books", "index", "show", "create:post")
+    before = tree_checksum(project)
+
+    result = run_destroy(project, "controller", "books", "index")
+
+    assert result.exit_code == 0, result.output
+    assert "keep  demo/app/controllers/books.py (changed since it was generated" in result.output
+    assert (
+        "keep  demo/app/router.py (belongs with demo/app/controllers/books.py, which stays)"
+        in result.output
+    )
+    assert tree_checksum(project) == before
+
+
+def test_a_customised_include_goes_with_its_import(project: Path) -> None:
+    before = router(project).read_text()
+    run_generator(project, "controller", "books", "index")
+    text = router(project).read_text()
+    router(project).write_text(
+        text.replace(
+            "root_api_router.include_router(books.router)",
+            'root_api_router.include_router(\n    books.router,\n    prefix="/v1",\n)',
+        )
+    )
+
+    result = run_destroy(project, "controller", "books")
+
+    assert result.exit_code == 0, result.output
+    assert "revoke  demo/app/router.py" in result.output
+    assert router(project).read_text() == before
+
+
+def test_a_controller_used_otherwise_in_the_router_is_refused_and_nothing_changes(
+    project: Path,
+) -> None:
+    run_generator(project, "controller", "books", "index")
+    with router(project).open("a") as text:
+        text.write("BOOKS_PREFIX = books.router.prefix\n")
+    before = tree_checksum(project)
+
+    result = run_destroy(project, "controller", "books")
+
+    assert result.exit_code == 2
+    line = one_error(result.output)
+    assert "demo/app/router.py line" in line and "still uses it" in line
+    assert "take 'books' out of router.py yourself" in line
+    assert tree_checksum(project) == before
+
+
+def test_an_import_fastapi_mvc_does_not_write_is_refused(project: Path) -> None:
+    run_generator(project, "controller", "books", "index")
+    with router(project).open("a") as text:
+        text.write("from demo.app.controllers.books import router as books_router  # noqa\n")
+    before = tree_checksum(project)
+
+    result = run_destroy(project, "controller", "books")
+
+    assert result.exit_code == 2
+    assert "imports it in a way fastapi-mvc does not edit" in one_error(result.output)
+    assert tree_checksum(project) == before

@@ -363,3 +363,32 @@ def test_a_controller_already_registered_by_hand_needs_no_marker(project: Path) 
     result = run_generator(project, "controller", "articles", "index")
     assert result.exit_code == 0, result.output
     assert "identical  demo/app/router.py" in result.output
+
+
+def test_endpoints_named_like_builtins_keep_their_path_and_pass_the_project_lint(
+    project: Path,
+) -> None:
+    builtins = ("list", "filter", "type", "id", "dict", "format")
+    result = run_generator(project, "controller", "things", *builtins)
+
+    assert result.exit_code == 0, result.output
+    assert_file(
+        controller(project, "things"),
+        r'^@router\.get\("/list"\)\nasync def list_\(\) -> dict\[str, str\]:$',
+        r'^@router\.get\("/id"\)\nasync def id_\(\)',
+        r'^    return \{"action": "list"\}$',
+    )
+    assert_file(unit_test(project, "things"), r'^    response = client\.get\("/things/list"\)$')
+    files = [str(controller(project, "things")), str(unit_test(project, "things"))]
+    lint = [sys.executable, "-m", "ruff", "check", "--quiet", "--no-cache"]
+    done = subprocess.run([*lint, *files], cwd=project, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # The project's own ruff settings do refuse a function named like a builtin.
+    shadowing = project / "demo" / "app" / "shadowing.py"
+    shadowing.write_text('"""Shadowing."""\n\n\nasync def list() -> None:\n    """List."""\n')
+    done = subprocess.run([*lint, str(shadowing)], cwd=project, capture_output=True, text=True)
+    assert "A001" in done.stdout, done.stdout + done.stderr
+    shadowing.unlink()
+
+    assert run_destroy(project, "controller", "things").exit_code == 0
+    assert_no_file(controller(project, "things"))

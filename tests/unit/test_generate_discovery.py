@@ -246,3 +246,106 @@ def test_listing_and_help_import_neither_copier_nor_generator_code(project: Path
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
     assert not (project / "imported").exists()
+
+
+def test_a_generator_without_its_templates_folder_is_broken_not_a_traceback(
+    project: Path,
+) -> None:
+    folder = make_generator(project / "lib" / "generators" / "notpl")
+    for path in sorted((folder / "templates").rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    (folder / "templates").rmdir()
+
+    listing = run_generator(project)
+    assert "notpl" in listing.output and "its templates folder templates/ is missing" in (
+        listing.output
+    )
+    result = run_generator(project, "notpl", "x")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"create {folder / 'templates'} with the files it renders" in result.output
+
+
+def test_a_generator_py_that_fails_to_import_names_that_file(project: Path) -> None:
+    make_generator(project / "lib" / "generators" / "note", hook="import no_such_module\n")
+    result = run_generator(project, "note", "x")
+    assert result.exit_code == 1
+    assert "ModuleNotFoundError" in result.output
+    assert "fix its generator.py" in result.output
+    assert "copier.yml" not in result.output
+
+
+@pytest.mark.parametrize("key", ["_tasks", "_jinja_extensions", "_migrations"])
+def test_copier_code_features_are_refused_without_mentioning_copiers_trust(
+    project: Path, key: str
+) -> None:
+    folder = make_generator(project / "lib" / "generators" / "note")
+    with (folder / "copier.yml").open("a") as definition:
+        definition.write(f"{key}: [\"touch {project / 'RAN'}\"]\n")
+
+    result = run_generator(project, "note", "x")
+
+    assert result.exit_code == 1
+    assert f"uses {key}, which fastapi-mvc never runs" in result.output
+    assert "generator.py prepare(invocation)" in result.output
+    assert "--trust" not in result.output
+    assert not (project / "RAN").exists() and not (project / "notes").exists()
+
+
+def test_the_listing_and_help_say_that_project_generators_run_code(project: Path) -> None:
+    assert "are code" not in run_generator(project).output  # builtins only
+    make_generator(project / "lib" / "generators" / "note", hook="def prepare(invocation): pass\n")
+
+    for output in (run_generator(project).output, run_generator(project, "--help").output):
+        assert "Project generators (lib/generators) and those on FMVC_PATH are code" in output
+        assert "Run only generators you trust" in output
+    help_text = run_generator(project, "note", "--help").output
+    assert "This generator runs code:" in help_text and "generator.py" in help_text
+
+
+def test_usage_errors_are_one_line_and_exit_2(project: Path) -> None:
+    for args, message in (
+        (("controller",), "the following arguments are required: NAME"),
+        (("controller", "books", "--no-such-option"), "unrecognized arguments: --no-such-option"),
+        (("generator", "service", "--license", "WTFPL"), "invalid choice: 'WTFPL'"),
+        (("-p",), "no GENERATOR given"),
+    ):
+        result = run_generator(project, *args)
+        assert result.exit_code == 2, (args, result.output)
+        errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+        assert len(errors) == 1 and message in errors[0], (args, result.output)
+
+
+def test_options_may_come_before_the_generator_and_between_arguments(project: Path) -> None:
+    result = run_generator(project, "-p", "controller", "books", "-R", "index", "show")
+    assert result.exit_code == 0, result.output
+    assert "create  demo/app/controllers/books.py" in result.output
+    assert "router.py" not in result.output
+    assert "(pretend: nothing was changed)" in result.output
+
+
+def test_runtime_options_are_declared_once() -> None:
+    from fastapi_mvc.generating.runtime import RESERVED_FLAGS, RESERVED_OPTIONS, RUNTIME_OPTIONS
+
+    assert {o.name for o in RUNTIME_OPTIONS} | {"help"} == RESERVED_OPTIONS
+    assert {f for o in RUNTIME_OPTIONS for f in o.flags} | {"-h", "--help"} == RESERVED_FLAGS
+
+
+def test_generator_names_complete_in_the_shell(project: Path) -> None:
+    make_generator(project / "lib" / "generators" / "note")
+    done = subprocess.run(
+        [sys.executable, "-m", "fastapi_mvc"],
+        cwd=project,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(REPO_ROOT),
+            "_FASTAPI_MVC_COMPLETE": "complete_bash",
+            "COMP_WORDS": "fastapi-mvc generate ",
+            "COMP_CWORD": "2",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    names = done.stdout.split()
+    assert {"controller", "ctl", "generator", "gen", "script", "ss", "note"} <= set(names), names

@@ -123,3 +123,39 @@ def test_a_missing_or_broken_router_is_refused(router: Path) -> None:
     with pytest.raises(EditRefused, match="does not exist"):
         RouterRegistration(router, "demo", "articles").check()
     assert RouterRegistration(router, "demo", "articles").revoke(pretend=False) == "unchanged"
+
+
+def test_a_router_that_is_a_folder_is_called_a_folder(router: Path) -> None:
+    router.unlink()
+    router.mkdir()
+    with pytest.raises(EditRefused, match="is a folder, where the root router module should be"):
+        RouterRegistration(router, "demo", "articles").check()
+
+
+def test_a_marker_inside_a_function_is_refused(router: Path) -> None:
+    text = TEMPLATE.replace(MARKER, f"\n\ndef later() -> None:\n    pass\n    {MARKER}")
+    router.write_text(text)
+    with pytest.raises(EditRefused) as refused:
+        RouterRegistration(router, "demo", "articles").check()
+    assert "is inside a block, where an include would not run" in str(refused.value)
+    assert "move it back to the top level" in str(refused.value)
+    assert router.read_text() == text
+
+
+def test_an_include_with_other_arguments_counts_as_registered_and_is_revoked(
+    router: Path,
+) -> None:
+    text = TEMPLATE.replace("import ready", "import articles, ready").replace(
+        MARKER, f'root_api_router.include_router(articles.router, prefix="/v1")\n{MARKER}'
+    )
+    router.write_text(text)
+    assert register(router, "articles") == ["identical"]
+    assert revoke(router, "articles") == ["revoke"]
+    assert router.read_text() == TEMPLATE
+
+
+def test_writes_are_atomic_and_keep_the_mode(router: Path) -> None:
+    router.chmod(0o640)
+    register(router, "articles")
+    assert router.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in router.parent.iterdir()) == ["router.py"]
