@@ -106,9 +106,9 @@ def root(
 
 
 def _register() -> None:
-    from fastapi_mvc.cli import destroy, generate, new, routes, run, update
+    from fastapi_mvc.cli import db, destroy, generate, new, routes, run, update
 
-    for module in (new, generate, destroy, routes, run, update):
+    for module in (new, generate, destroy, routes, run, update, db):
         module.register(app)
 
 
