@@ -222,7 +222,14 @@ def template_questions(request: NewProject, source: TemplateSource) -> set[str] 
 def render(request: NewProject, target: Path) -> Created:
     """Render the template into `target`; a failure or Ctrl-C leaves no half-made project."""
     source = template_source(request)
-    forced, defaults = request.answers(template_questions(request, source))
+    questions = template_questions(request, source)
+    if request.database is not None and questions is not None and "database" not in questions:
+        raise UsageError(
+            f"template version {request.use_version or 'of this fastapi-mvc'} has no database "
+            "option",
+            "drop --database, or use a newer template version",
+        )
+    forced, defaults = request.answers(questions)
     options: dict[str, Any] = {
         "vcs_ref": source.vcs_ref,
         "data": forced,

@@ -109,3 +109,17 @@ def test_an_unknown_database_is_a_usage_error(tmp_path):
     result = run_cli("new", "-n", "-I", "-D", "oracle", str(tmp_path / "shop"))
     assert result.exit_code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_for_a_template_version_without_one_is_refused(tmp_path):
+    result = run_cli(
+        "new", "-n", "-I", "--use-version", "0.30.0", "-D", "sqlite", str(tmp_path / "shop")
+    )
+    assert result.exit_code == 2
+    assert "template version 0.30.0 has no database option" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_old_template_version_renders_without_the_new_answers(tmp_path):
+    recorded = answers(new_project(tmp_path, "shop", "--use-version", "0.30.0", "--skip-jobs"))
+    assert "database" not in recorded and "jobs" not in recorded
