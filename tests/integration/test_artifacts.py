@@ -208,8 +208,9 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
     pod = deployment["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     assert deployment["spec"]["replicas"] >= 2
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"] == {"path": "/api/ready", "port": "http"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/api/ready", "port": "http"}
+    # Liveness must not depend on Redis or the database: a dependency-free endpoint.
+    assert container["livenessProbe"]["httpGet"] == {"path": "/api/live", "port": "http"}
     assert container["resources"]["requests"] and container["resources"]["limits"]
     assert pod["securityContext"]["runAsNonRoot"] is True
     security = container["securityContext"]
@@ -227,6 +228,8 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
     assert config["data"] and all(key.startswith("FASTAPI_") for key in config["data"])
     (port,) = container["ports"]
     assert config["data"]["FASTAPI_BIND"] == f"0.0.0.0:{port['containerPort']}"
+    # Production values: no public /docs, /redoc or /openapi.json.
+    assert config["data"]["FASTAPI_DOCS_URL"] == ""
     assert kinds["Service"]["spec"]["ports"][0]["targetPort"] == port["name"] == "http"
     assert kinds["Service"]["spec"]["selector"].items() <= pod_labels(deployment).items()
     if answers(chart_project)["redis"]:
@@ -458,7 +461,9 @@ def test_dockerfile_is_multi_stage_distroless_non_root(project):
     assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", user), user
     entrypoint = json.loads(final_keywords["ENTRYPOINT"])  # exec form: the server is PID 1
     (script,) = pyproject["project"]["scripts"]
-    assert entrypoint == [f"/venv/bin/{script}", "serve"]
+    assert entrypoint == [f"/venv/bin/{script}"]
+    # The command alone is replaced by `docker run IMAGE serve ...` or a pod's `args:`.
+    assert json.loads(final_keywords["CMD"]) == ["serve"]
     assert final_keywords["STOPSIGNAL"] == "SIGTERM"
     assert "FASTAPI_BIND=0.0.0.0:8000" in final_keywords["ENV"]
     assert final_keywords["EXPOSE"] == "8000"
@@ -517,7 +522,7 @@ def test_image_entrypoint_serves_and_stops_gracefully_on_sigterm(installed_proje
     )
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
-        [str(program), *entrypoint[1:]],
+        [str(program), *entrypoint[1:], *json.loads(keywords["CMD"])],
         cwd=tmp_path,
         env={**os.environ, **env},
         stdout=log,
@@ -910,7 +915,8 @@ def test_flake_outputs_evaluate(projects, name):
     assert result["app"] == f"/nix/store/0000-demo/bin/{script}"
     assert result["check"] == result["overlay"] == "demo"
     config = result["image"]
-    assert config["Entrypoint"] == [f"/nix/store/0000-demo/bin/{script}", "serve"]
+    assert config["Entrypoint"] == [f"/nix/store/0000-demo/bin/{script}"]
+    assert config["Cmd"] == ["serve"]
     assert config["User"] == "65532:65532"
     assert "FASTAPI_BIND=0.0.0.0:8000" in config["Env"]
     assert result["imageName"] == answers(project)["container_image_name"]

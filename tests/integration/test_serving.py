@@ -202,12 +202,14 @@ def serving(
     launcher: bool = False,
     graceful_timeout: int = 10,
     stop_check: bool = True,
+    command: list[str] | None = None,
 ) -> Iterator[Server]:
     """The project's server with 2 workers on a free loopback port, ready to answer.
 
-    With `launcher`, the test routes are added (see LAUNCHER). On leaving, the master gets
-    SIGTERM and must exit 0 within the graceful timeout (unless `stop_check` is false, for a
-    test that stops it itself); whatever is left is killed by PID.
+    With `launcher`, the test routes are added (see LAUNCHER); `command` replaces `serve` with
+    other arguments of the project's script (`{port}` in them is the port). On leaving, the
+    master gets SIGTERM and must exit 0 within the graceful timeout (unless `stop_check` is
+    false, for a test that stops it itself); whatever is left is killed by PID.
     """
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("FASTAPI_")}
@@ -223,7 +225,8 @@ def serving(
         script.write_text(LAUNCHER.replace("demo.", f"{project.name}."))
         argv = [str(project / ".venv" / "bin" / "python"), str(script)]
     else:
-        argv = [str(_script(project)), "serve"]
+        argv = [str(_script(project)), *(command or ["serve"])]
+        argv = [arg.replace("{port}", str(port)) for arg in argv]
     log = tmp_path / f"server-{port}.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -521,7 +524,8 @@ def test_schemathesis_finds_no_500_and_no_schema_violation(
 ) -> None:
     with serving(installed_project, tmp_path, launcher=True) as server:
         schema = json.loads(server.get("/openapi.json").body)
-        assert {"/api/ready", "/test/items", "/test/items/{item_id}"} <= set(schema["paths"])
+        expected = {"/api/ready", "/api/live", "/test/items", "/test/items/{item_id}"}
+        assert expected <= set(schema["paths"])
         done = subprocess.run(
             [
                 tool("st"),
@@ -546,7 +550,7 @@ def test_schemathesis_finds_no_500_and_no_schema_violation(
     assert done.returncode == 0, output
     operations = sum(len(methods) for methods in schema["paths"].values())
     tested = re.search(r"Tested:\s+(\d+)", output)
-    assert tested and int(tested.group(1)) == operations == 3, output
+    assert tested and int(tested.group(1)) == operations == 4, output
 
 
 # -- bad input -----------------------------------------------------------------------------------
@@ -593,3 +597,62 @@ def test_bad_input_gets_its_status_and_the_envelope(
         # The server is still well after all of it.
         assert server.get("/api/ready").status == 200
     assert "Traceback" not in server.output()
+
+
+# -- probes, documentation, the original fastapi-mvc's settings ----------------------------------
+
+
+def test_liveness_does_not_depend_on_redis(installed_project: Path, tmp_path: Path) -> None:
+    """The chart's livenessProbe is /api/live: a Redis outage must not get the pods restarted."""
+    redis_port = free_port()
+    redis = start_redis(redis_port, tmp_path / "redis")
+    env = {"FASTAPI_USE_REDIS": "true", "FASTAPI_REDIS_PORT": str(redis_port)}
+    try:
+        with serving(installed_project, tmp_path, env) as server:
+            assert server.get("/api/live").json() == {"status": "ok"}
+            stop_process(redis)
+            assert_envelope(server.get("/api/ready"), 502)
+            for _ in range(10):
+                reply = server.get("/api/live", timeout=5)
+                assert (reply.status, reply.json()) == (200, {"status": "ok"})
+    finally:
+        stop_process(redis)
+
+
+DOCUMENTATION = ("/docs", "/redoc", "/openapi.json")
+
+
+def test_an_empty_docs_url_turns_off_docs_redoc_and_the_schema(
+    installed_project: Path, tmp_path: Path
+) -> None:
+    with serving(installed_project, tmp_path, {"FASTAPI_DOCS_URL": ""}) as server:
+        for path in DOCUMENTATION:
+            assert assert_envelope(server.get(path), 404)["status"] == "NOT_FOUND"
+            assert_envelope(server.get(f"{path}/oauth2-redirect"), 404)
+        assert server.get("/api/ready").status == 200
+
+
+def test_the_original_chart_args_and_log_settings_are_taken(
+    installed_project: Path, tmp_path: Path
+) -> None:
+    """The original image's `CMD ["serve", "--bind", ...]`, overridden by a pod's `args:`, and
+    the original's FASTAPI_GUNICORN_LOG_LEVEL / FASTAPI_GUNICORN_LOG_FORMAT."""
+    dockerfile = (installed_project / "Dockerfile").read_text()
+    entrypoint = json.loads(re.search(r"^ENTRYPOINT (.+)$", dockerfile, re.MULTILINE).group(1))
+    assert entrypoint == [f"/venv/bin/{installed_project.name}"]  # the command alone is replaced
+    env = {
+        "FASTAPI_BIND": "127.0.0.1:1",  # the args win
+        "FASTAPI_ACCESSLOG": "-",
+        "FASTAPI_GUNICORN_LOG_LEVEL": "debug",
+        "FASTAPI_GUNICORN_LOG_FORMAT": "original-format %(s)s %(U)s",
+    }
+    args = ["serve", "--bind", "127.0.0.1:{port}"]
+    with serving(installed_project, tmp_path, env, command=args) as server:
+        assert server.get("/api/live").status == 200
+        for path in DOCUMENTATION:  # public by default, outside the chart
+            assert server.get(path).status == 200, path
+        end = time.monotonic() + 10
+        while "original-format 200 /api/live" not in server.output():
+            assert time.monotonic() < end, server.output()
+            time.sleep(0.1)
+    assert "[DEBUG]" in server.output()

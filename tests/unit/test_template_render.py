@@ -45,10 +45,12 @@ CORE_FILES = [
     "{pkg}/cli/__init__.py",
     "{pkg}/cli/cli.py",
     "{pkg}/cli/serve.py",
+    "{pkg}/cli/settings_errors.py",
     "tests/conftest.py",
     "tests/unit/app/controllers/test_ready.py",
     "tests/unit/app/exceptions/test_http.py",
     "tests/unit/cli/test_serve.py",
+    "tests/unit/cli/test_settings_errors.py",
     "tests/unit/config/test_application.py",
     "tests/unit/config/test_gunicorn.py",
     "tests/unit/test_wsgi.py",
@@ -302,3 +304,86 @@ def test_the_license_does_not_change_any_python_file(license_renders: dict[str, 
             digest.update(relative.encode() + b"\0" + text.encode())
         normalised.add(digest.hexdigest())
     assert len(normalised) == 1
+
+
+# -- hardening of the generated project ----------------------------------------------------------
+
+
+def make(project: Path, *args: str) -> str:
+    """`make ARGS` in the project; its output (the command must succeed)."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_env_files_are_ignored_by_git_and_said_not_to_be_read(renders: dict[str, Path]) -> None:
+    project = renders["full"]
+    assert ignored(project, ".env", ".env.local", ".env.example") == {".env", ".env.local"}
+    assert_file(project / "README.md", r"a `\.env` file is not")
+    assert_file(project / "docs/usage.rst", r"a ``\.env`` file is not")
+
+
+@pytest.mark.parametrize("variant", ["full", "bare"])
+def test_the_docs_are_said_to_be_public_and_how_to_turn_them_off(
+    renders: dict[str, Path], variant: str
+) -> None:
+    project = renders[variant]
+    readme = assert_file(project / "README.md", r"\*\*public by default\*\*")
+    assert "`FASTAPI_DOCS_URL=` (empty) turns all three off" in readme
+    assert ("as the Helm chart's values do" in readme) is (variant == "full")
+    assert_file(project / "docs/usage.rst", r"public by default", r"``FASTAPI_DOCS_URL=``")
+
+
+def test_the_makefile_has_the_original_fastapi_mvc_targets(renders: dict[str, Path]) -> None:
+    project = renders["full"]
+    listed = {line.split()[0] for line in make(project, "help").splitlines()[3:]}
+    assert {"show-version", "build", "typecheck", "mypy", "test", "metrics", "docs"} <= listed
+    assert make(project, "show-version") == "0.1.0\n"
+
+
+@pytest.mark.parametrize("target", ["test", "metrics", "docs", "typecheck", "mypy", "build"])
+def test_a_fresh_checkout_installs_first_and_only_then(
+    renders: dict[str, Path], tmp_path: Path, target: str
+) -> None:
+    """`make -n` prints what would run; recursive makes (the install) are dry-run too."""
+    project = renders["bare"]
+    assert not (project / ".venv").exists()
+    fresh = make(project, "-n", target)
+    assert fresh.index("-m venv .venv") < fresh.index("touch .venv/.installed")
+    assert fresh.splitlines()[-1].startswith(".venv/bin/")
+    installed = make(project, "-n", target, "VENV=" + str(tmp_path))
+    assert "-m venv" in installed  # tmp_path has no .installed yet
+    (tmp_path / ".installed").touch()
+    installed = make(project, "-n", target, "VENV=" + str(tmp_path))
+    assert "-m venv" not in installed and "pip install" not in installed
+    assert installed.splitlines()[-1].startswith(f"{tmp_path}/bin/")
+
+
+@pytest.mark.parametrize("variant", ["full", "bare", "redis-only", "aiohttp-only"])
+def test_mypy_is_configured_strict_with_narrow_exceptions(
+    renders: dict[str, Path], variant: str
+) -> None:
+    project = renders[variant]
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert any(dep.startswith("mypy>=") for dep in pyproject["dependency-groups"]["dev"])
+    mypy = pyproject["tool"]["mypy"]
+    assert mypy["strict"] is True
+    assert mypy["files"] == [package(project), "tests"]
+    ignored_imports = [o["module"] for o in mypy["overrides"] if o.get("ignore_missing_imports")]
+    assert ignored_imports == [["gunicorn", "gunicorn.*", "uvicorn_worker"]]
+    assert ("untyped_calls_exclude" in mypy) is (variant in ("full", "redis-only"))
+    # The real error mypy found: FastAPI's telemetry= takes a TelemetryConfig.
+    assert_file(project / package(project) / "app/asgi.py", r"^TELEMETRY_OFF: TelemetryConfig = ")
+
+
+def test_the_container_command_can_be_replaced_by_the_original_charts_args(
+    renders: dict[str, Path],
+) -> None:
+    dockerfile = (renders["full"] / "Dockerfile").read_text()
+    assert '\nENTRYPOINT ["/venv/bin/shop-api"]\nCMD ["serve"]\n' in dockerfile
