@@ -14,7 +14,7 @@ setup:  ## Install system packages, the tool (editable, with dev deps) and the v
 test: setup  ## Run the whole test suite (unit + integration); PYTEST_ARGS="..." narrows it
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-unit-test: setup  ## Run the fast unit tests only
+unit-test: setup  ## Run the unit tests only (no project is pip-installed)
 	$(VENV)/bin/python -m pytest tests/unit
 
 integration-test: setup  ## Run the integration tests only

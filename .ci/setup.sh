@@ -17,7 +17,12 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=25.1"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e . --group dev
+# The install is editable: only a change of pyproject.toml (dependencies, entry points) needs it again.
+installed=.venv/.installed-pyproject.toml
+if ! cmp -s pyproject.toml "$installed"; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=25.1"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e . --group dev
+  cp pyproject.toml "$installed"
+fi
 
 PATH="$PWD/.venv/bin:$PATH" bash .ci/tools.sh
