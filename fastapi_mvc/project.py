@@ -90,7 +90,7 @@ class Project:
             raise UsageError(
                 f"invalid _src_path {value!r} in {ANSWERS_FILE}: "
                 "not an absolute path, ~/ path or git URL",
-                _RESTORE,
+                "set it to the template's absolute path or URL and commit, or restore it from git",
             )
         return value
 

@@ -22,25 +22,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Literal
 
-from fastapi_mvc import git, template_versions
+from fastapi_mvc import features, git, template_versions
 from fastapi_mvc.errors import CommandFailed, FastapiMvcError, UsageError
 from fastapi_mvc.project import ANSWERS_FILE, Project
 
-# `--enable`/`--disable` names, as the `new` skip flags call them, to their answers.
-FEATURES = {
-    "redis": "redis",
-    "aiohttp": "aiohttp",
-    "helm": "helm",
-    "actions": "github_actions",
-    "github_actions": "github_actions",
-    "codecov": "codecov",
-    "nix": "nix",
-    "vagrantfile": "vagrantfile",
-    "database": "database",
-    "jobs": "jobs",
-}
-FEATURE_NAMES = [name for name in FEATURES if name != "github_actions"]
-DATABASES = ("sqlite", "postgresql")
+# `--enable`/`--disable` names to their answers: the bool features, and the database (an engine
+# or none).
+FEATURES = {**features.UPDATE_NAMES, "database": "database"}
+ENGINES = tuple(database for database in features.DATABASES if database != "none")
 KEPT_REASON = "removed by the template, kept because you changed it"
 # Files whose change means the project's environment must be rebuilt.
 _DEPENDENCY_FILES = frozenset({"pyproject.toml", "poetry.lock"})
@@ -194,31 +183,35 @@ def _requested_features(request: UpdateRequest) -> dict[str, bool]:
             if not name:
                 continue
             if name not in FEATURES:
-                raise UsageError(
-                    f"unknown feature {name!r}", f"choose from: {', '.join(FEATURE_NAMES)}"
-                )
+                choices = ", ".join(name for name in FEATURES if name != "github_actions")
+                raise UsageError(f"unknown feature {name!r}", f"choose from: {choices}")
             answer = FEATURES[name]
             if wanted.get(answer, value) != value:
                 raise UsageError(f"feature {name!r} is both enabled and disabled", "pick one")
             wanted[answer] = value
-    if wanted.get("jobs") and wanted.get("redis") is False:
-        raise UsageError("background jobs run on Redis", "do not disable redis with --enable jobs")
     return wanted
 
 
 def _feature_answers(wanted: dict[str, bool], answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers that turn the wanted features on or off, with what they imply."""
+    """The answers that turn the wanted features on or off, with what they need or imply."""
     changes: dict[str, Any] = dict(wanted)
-    if wanted.get("github_actions") is False:
-        changes["codecov"] = False
-    if wanted.get("jobs"):
-        changes["redis"] = True
-    if wanted.get("redis") is False:
-        changes["jobs"] = False
+    for answer, on in wanted.items():
+        feature = features.BY_ANSWER.get(answer)
+        if feature is None:  # the database, not an on/off feature
+            continue
+        if not on:
+            changes.update(
+                {other.answer: False for other in features.FEATURES if answer in other.requires}
+            )
+            continue
+        for need in feature.requires:
+            if wanted.get(need) is False:
+                raise UsageError(f"{answer} needs {need}", f"do not disable {need} as well")
+            changes[need] = True
     if "database" in wanted:
         database = answers.get("database")
-        keep = wanted["database"] and database in DATABASES
-        changes["database"] = database if keep else ("sqlite" if wanted["database"] else "none")
+        keep = wanted["database"] and database in ENGINES
+        changes["database"] = database if keep else (ENGINES[0] if wanted["database"] else "none")
     return changes
 
 

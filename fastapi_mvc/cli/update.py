@@ -7,6 +7,10 @@ from typing import Annotated
 
 import typer
 
+from fastapi_mvc.features import UPDATE_NAMES
+
+_FEATURES = ", ".join(name for name in UPDATE_NAMES if name != "github_actions")
+
 
 class Conflict(str, Enum):
     inline = "inline"
@@ -22,7 +26,7 @@ def update(
     ] = False,
     use_version: Annotated[
         str | None,
-        typer.Option("--use-version", help="Target template version [default: the installed one]."),
+        typer.Option("--use-version", help="Target template version (default: the installed one)."),
     ] = None,
     conflict: Annotated[
         Conflict,
@@ -33,8 +37,8 @@ def update(
         typer.Option(
             "--enable",
             metavar="FEATURE[,FEATURE]",
-            help="Turn features on: redis, aiohttp, helm, actions, codecov, nix, vagrantfile, "
-            "database (sqlite unless already postgresql), jobs (turns redis on too).",
+            help=f"Turn features on: {_FEATURES}, database (sqlite unless it is postgresql); "
+            "what a feature needs comes on too (jobs: redis).",
         ),
     ] = None,
     disable: Annotated[

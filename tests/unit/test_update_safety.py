@@ -115,7 +115,7 @@ def test_a_hostile_answer_is_refused_and_runs_nothing(old_project: Path, key: st
 
     assert result.exit_code == 2, result.output
     assert one_line(result.output).startswith(f"Error: invalid {key} ")
-    assert "restore it from git" in result.output
+    assert "restore it from git" in result.output.replace("\n", " ")
     assert tree_checksum(old_project) == before
     installed = [p.name for p in (old_project / ".git" / "hooks").iterdir()]
     assert all(name.endswith(".sample") for name in installed), installed
@@ -433,7 +433,7 @@ def test_jobs_turn_redis_on_and_go_off_with_it(data_template: Path):
     assert answers(project)["jobs"] is False
     commit_as_user(project)
     refused = update(project, "--enable", "jobs", "--disable", "redis")
-    assert refused.exit_code == 2 and "background jobs run on Redis" in refused.output
+    assert refused.exit_code == 2 and "jobs needs redis" in refused.output
 
 
 def test_help_lists_every_feature():
