@@ -243,6 +243,7 @@ class Transaction:
                 self._make(current)
                 done.append(current)
         except BaseException as error:
+            self._discard_staged()
             unrestored = self._undo(done)
             if isinstance(error, OSError) and current is not None:
                 raise self._failed(error, current, unrestored) from None
@@ -250,12 +251,15 @@ class Transaction:
                 raise FastapiMvcError(str(error), _unrestored(unrestored)) from error
             raise
         finally:
-            for step in self.steps:
-                if step.temporary is not None:
-                    _discard(step.temporary)
-                    step.temporary = None
+            self._discard_staged()
         for folder in {step.path.parent for step in self.steps if step.kind == "write"}:
             _sync_folder(folder)
+
+    def _discard_staged(self) -> None:
+        for step in self.steps:
+            if step.temporary is not None:
+                _discard(step.temporary)
+                step.temporary = None
 
     def _prepare(self, step: _Step) -> None:
         self._folders(step.path.parent)

@@ -193,13 +193,17 @@ def overview(catalog: Catalog, action: Action, prog: str) -> str:
         for p in HELP[action].split("\n\n")
     ]
     paragraphs.append(_section("Options", [(", ".join(HELP_FLAGS), "Show this message and exit.")]))
-    paragraphs.append(listing(catalog, action, prog=prog, usage=False))
+    paragraphs.append(listing(catalog, action, prog=prog, usage=False, trust=False))
+    paragraphs.append(_wrapped(TRUST_NOTE))
     paragraphs.append(_wrapped(STDERR_NOTE))
     return "\n\n".join(paragraphs)
 
 
-def listing(catalog: Catalog, action: Action, *, prog: str, usage: bool = True) -> str:
-    """The command without a generator: every generator, one line each, by origin."""
+def listing(
+    catalog: Catalog, action: Action, *, prog: str, usage: bool = True, trust: bool = True
+) -> str:
+    """The command without a generator: every generator, one line each, by origin (with a
+    warning that generators not of fastapi-mvc run code, when there are any)."""
     width = max((len(_label(entry)) for entry in catalog.entries), default=0) + 2
     sections = []
     for origin in Origin:
@@ -219,7 +223,7 @@ def listing(catalog: Catalog, action: Action, *, prog: str, usage: bool = True) 
         sections.append("\n".join([f"{BROKEN_TITLE}:", *broken]))
     if usage:
         sections.insert(0, f"Usage: {prog} GENERATOR [ARGS]... [OPTIONS]")
-    if any(e.origin.runs_code_of_others for e in catalog.entries):
+    if trust and any(e.origin.runs_code_of_others for e in catalog.entries):
         sections.append(_wrapped(TRUST_NOTE))
     sections.append(f"Run `{prog} GENERATOR --help` for a generator's usage.")
     return "\n\n".join(sections)

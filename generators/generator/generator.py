@@ -6,6 +6,7 @@ import datetime
 
 from fastapi_mvc.errors import UsageError
 from fastapi_mvc.generating.discovery import discover
+from fastapi_mvc.generating.generator import Origin
 from fastapi_mvc.generating.invocation import Invocation
 from fastapi_mvc.naming import plural
 from fastapi_mvc.resources import TEMPLATE_DIR
@@ -22,7 +23,7 @@ def prepare(invocation: Invocation) -> None:
     builtins = {
         taken
         for generator in catalog.commands.values()
-        if generator.origin == "builtin"
+        if generator.origin is Origin.BUILTIN
         for taken in (generator.name, *generator.aliases)
     }
     if name.snake in builtins | FUTURE_BUILTINS:

@@ -1,10 +1,11 @@
 """Generators on a real generated and installed project, used the way its README says.
 
 One project is made and installed once (`make install`). Then, as a session: a controller with
-five endpoints across methods and one with the remaining methods, a project generator, and a use
-of it; the project's own tests pass at 100% coverage, black and ruff accept it, the generator's
-own tests pass, and the production server started for real answers every new endpoint with its
-method (and 405 with another). Then everything is destroyed, and the tree is as it was before.
+six endpoints across methods (one named like a Python builtin, `list`) and one with the
+remaining methods, a project generator, and a use of it; the project's own tests pass at 100%
+coverage, black and ruff accept it, the generator's own tests pass, and the production server
+started for real answers every new endpoint with its method (and 405 with another). Then
+everything is destroyed, and the tree is as it was before.
 """
 
 from __future__ import annotations
@@ -23,11 +24,21 @@ from support import REPO_ROOT, free_port, run_tool, source_checksum
 
 pytestmark = pytest.mark.integration
 
-ARTICLES = ("articles", "index", "create:post", "update:put", "tweak:patch", "remove:delete")
+# `list` is named like a Python builtin: its function is `list_`, its path `/list`.
+ARTICLES = (
+    "articles",
+    "index",
+    "list",
+    "create:post",
+    "update:put",
+    "tweak:patch",
+    "remove:delete",
+)
 PROBES = ("probes", "check:head", "allowed:options")
 # (method, path, expected status, a wrong method for it)
 CALLS = [
     ("GET", "/api/articles/index", 200, "POST"),
+    ("GET", "/api/articles/list", 200, "DELETE"),
     ("POST", "/api/articles/create", 201, "GET"),
     ("PUT", "/api/articles/update", 200, "DELETE"),
     ("PATCH", "/api/articles/tweak", 200, "PUT"),
@@ -145,7 +156,7 @@ def test_generate_use_serve_then_destroy_everything(project: Path, tmp_path: Pat
         "tests/unit/app/services/test_billing.py",
         cwd=project,
     )
-    assert "10 passed" in generated, generated  # 5 + 2 endpoints, 2 routers, 1 service
+    assert "11 passed" in generated, generated  # 6 + 2 endpoints, 2 routers, 1 service
     sh("make", "metrics", cwd=project)
     generator_tests = sh(
         sys.executable, "-m", "pytest", "-q", "lib/generators/service", cwd=project
@@ -160,6 +171,6 @@ def test_generate_use_serve_then_destroy_everything(project: Path, tmp_path: Pat
     fastapi_mvc("destroy", "service", "billing", cwd=project)
     fastapi_mvc("destroy", "generator", "service", cwd=project)
     fastapi_mvc("d", "ctl", *PROBES, cwd=project)
-    output = fastapi_mvc("destroy", "controller", *ARTICLES, cwd=project)
+    output = fastapi_mvc("destroy", "controller", "articles", cwd=project)  # the name is enough
     assert "revoke  blog/app/router.py" in output
     assert source_checksum(project) == before

@@ -294,6 +294,7 @@ def test_copier_code_features_are_refused_without_mentioning_copiers_trust(
 
 def test_the_listing_and_help_say_that_project_generators_run_code(project: Path) -> None:
     assert "are code" not in run_generator(project).output  # builtins only
+    assert "Run only generators you trust" in run_generator(project, "--help").output
     make_generator(project / "lib" / "generators" / "note", hook="def prepare(invocation): pass\n")
 
     for output in (run_generator(project).output, run_generator(project, "--help").output):
