@@ -26,6 +26,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 lock_wait=(-o DPkg::Lock::Timeout=600)
 echo "[apt] apt-get install ${missing[*]}" >&2
-"${sudo_cmd[@]}" apt-get "${lock_wait[@]}" update -qq
+# DPkg::Lock::Timeout covers the dpkg lock only; `update` fails at once on the package lists' lock.
+deadline=$((SECONDS + 600))
+until output="$("${sudo_cmd[@]}" apt-get "${lock_wait[@]}" update -qq 2>&1)"; do
+  if ! grep -q "Could not get lock" <<<"$output" || [ "$SECONDS" -ge "$deadline" ]; then
+    echo "$output" >&2
+    exit 1
+  fi
+  sleep 2
+done
 "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
   apt-get "${lock_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
