@@ -200,7 +200,7 @@ def _packaged_ref(repo: Path) -> str:
     key = _fingerprint(TEMPLATE_DIR)
     memo = json.loads(memo_file.read_text()) if memo_file.is_file() else {}
     if key in memo:
-        return memo[key]
+        return str(memo[key])
     tree = tree_of(TEMPLATE_DIR, repo)
     tags = _sorted_tags(repo)
     ref = next((tag for tag in reversed(tags) if _tree_of_ref(repo, tag) == tree), None)

@@ -441,3 +441,24 @@ def test_help_lists_every_feature():
     for feature in ("redis", "aiohttp", "helm", "actions", "codecov", "nix", "vagrantfile"):
         assert feature in output
     assert "database" in output and "jobs" in output
+
+
+def test_the_templates_exclude_patterns_render_with_every_released_versions_answers():
+    # copier applies the new version's `_exclude` to its replay of the project's old version,
+    # with the old answers: a pattern that needs a newer answer breaks every update from there.
+    import jinja2
+
+    from fastapi_mvc.resources import TEMPLATE_DIR
+
+    patterns = yaml.safe_load((TEMPLATE_DIR / "copier.yml").read_text())["_exclude"]
+    repo = template_versions.ensure_repository()
+    for version in template_versions.released_versions(repo):
+        shown = run_ok("git", "show", f"{version}:copier.yml", cwd=repo).stdout
+        questions = {k: v for k, v in yaml.safe_load(shown).items() if not k.startswith("_")}
+        answers = {name: question.get("default", "x") for name, question in questions.items()}
+        environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+        for pattern in patterns:
+            try:
+                environment.from_string(pattern).render(answers)
+            except jinja2.UndefinedError as error:
+                pytest.fail(f"_exclude {pattern!r} does not render at {version}: {error}")
