@@ -68,6 +68,9 @@ def write_atomic(path: Path, data: bytes | str, mode: int | None = None) -> None
 
 def _stage(path: Path, data: bytes, mode: int | None) -> Path:
     """Write `data` to a new temporary file beside `path`, on disk, with the final mode."""
+    if path.exists() and not os.access(path, os.W_OK):
+        # A rename would replace it anyway (only its folder's mode counts): respect the mode.
+        raise PermissionError(errno.EACCES, "it is read-only", str(path))
     if mode is None:
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
@@ -137,6 +140,8 @@ def failure(error: OSError, path: Path, verb: str, shown: str) -> WriteFailed:
             path,
         )
     fix = _FIXES.get(error.errno or 0, "run again where you can write")
+    if error.errno in (errno.EACCES, errno.EPERM) and not path.exists():
+        fix = "check the permissions of its folder and run again"
     return WriteFailed(f"cannot {verb} {shown} ({reason})", fix, path)
 
 

@@ -10,6 +10,7 @@ import ast
 import builtins
 from pathlib import Path
 
+from fastapi_mvc.console import Status
 from fastapi_mvc.errors import UsageError
 from fastapi_mvc.generating.invocation import Invocation
 from fastapi_mvc.generating.router_edit import RouterRegistration
@@ -45,9 +46,15 @@ def prepare(invocation: Invocation) -> None:
     if invocation.destroying and not given:
         given = read_endpoints(module)
     invocation.data["endpoints"] = endpoints(given)
+    router = RouterRegistration(app / "router.py", invocation.project.package_name, name.snake)
     if not invocation.options["skip_routes"]:
-        router = RouterRegistration(app / "router.py", invocation.project.package_name, name.snake)
         invocation.edits.append(router)
+    elif invocation.destroying and router.planned_revoke().status != Status.UNCHANGED:
+        raise UsageError(
+            f"{router.path.name} still imports or includes {name.snake!r}: without its route "
+            "(-R) the controller would go while the router still loads it",
+            "run destroy without -R/--skip-routes",
+        )
 
 
 def endpoints(given: list[str]) -> list[dict[str, object]]:

@@ -166,3 +166,17 @@ def test_an_import_fastapi_mvc_does_not_write_is_refused(project: Path) -> None:
     assert result.exit_code == 2
     assert "imports it in a way fastapi-mvc does not edit" in one_error(result.output)
     assert tree_checksum(project) == before
+
+
+def test_skipping_routes_cannot_leave_a_route_to_a_removed_controller(project: Path) -> None:
+    run_generator(project, "controller", "books", "index")
+    before = tree_checksum(project)
+
+    result = run_destroy(project, "controller", "books", "-R")
+
+    assert result.exit_code == 2
+    assert "run destroy without -R/--skip-routes" in one_error(result.output)
+    assert tree_checksum(project) == before
+    run_generator(project, "controller", "unrouted", "index", "-R")
+    assert run_destroy(project, "controller", "unrouted", "-R").exit_code == 0
+    assert_no_file(project / "demo" / "app" / "controllers" / "unrouted.py")
