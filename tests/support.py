@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pwd
 import re
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -229,26 +231,19 @@ def start_postgres(port: int, data_dir: Path) -> subprocess.Popen:
     if not (data_dir / "PG_VERSION").is_file():
         initdb = [postgres_bin("initdb"), "-D", data_dir, "-U", "postgres", "-A", "trust"]
         run_ok(*as_postgres, *initdb, "--no-sync", "--no-locale", "-E", "UTF8", timeout=120)
-    # exec: the PID is postgres itself (setpriv execs it), so stop_process signals the server.
+    # setpriv execs: the PID is postgres itself, so stop_process signals the server.
+    command = [str(postgres_bin("postgres")), "-D", str(data_dir), "-c", "fsync=off"]
     listen = ["-h", "127.0.0.1", "-p", str(port), "-k", str(data_dir)]
-    server = subprocess.Popen(
-        [
-            *as_postgres,
-            str(postgres_bin("postgres")),
-            "-D",
-            str(data_dir),
-            *listen,
-            "-c",
-            "fsync=off",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = data_dir / "server.log"
+    with log.open("ab") as output:
+        server = subprocess.Popen(
+            [*as_postgres, *command, *listen], stdout=output, stderr=subprocess.STDOUT
+        )
     ready = [str(postgres_bin("pg_isready")), "-q", "-h", "127.0.0.1", "-p", str(port), "-t", "1"]
     end = time.monotonic() + 30
     while subprocess.run(ready, check=False).returncode != 0:
-        assert server.poll() is None, f"postgres exited {server.returncode}"
-        assert time.monotonic() < end, "postgres did not accept connections within 30s"
+        assert server.poll() is None, f"postgres exited {server.returncode}:\n{log.read_text()}"
+        assert time.monotonic() < end, f"postgres did not answer within 30s:\n{log.read_text()}"
         time.sleep(0.05)
     return server
 
@@ -256,9 +251,6 @@ def start_postgres(port: int, data_dir: Path) -> subprocess.Popen:
 def _let_postgres_in(data_dir: Path) -> None:
     """Give the `postgres` user its data directory, and a way to reach it through the test's
     private temporary directories (search permission only: it cannot list them)."""
-    import pwd
-    import stat
-
     account = pwd.getpwnam("postgres")
     os.chown(data_dir, account.pw_uid, account.pw_gid)
     data_dir.chmod(0o700)
