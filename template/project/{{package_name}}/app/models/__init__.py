@@ -1,1 +1,0 @@
-"""Models: the application's domain and persistence classes (`fastapi-mvc generate model`)."""
