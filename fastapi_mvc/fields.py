@@ -194,6 +194,15 @@ class Attribute:
 
     def pydantic_field(self, *, optional: bool) -> str:
         """The field's annotation and default in a pydantic view: `str = Field(max_length=80)`."""
+        annotation, constraints = self.pydantic_parts(optional=optional)
+        if constraints == ["default=None"]:
+            return f"{annotation} = None"
+        if constraints:
+            return f"{annotation} = Field({', '.join(constraints)})"
+        return annotation
+
+    def pydantic_parts(self, *, optional: bool) -> tuple[str, list[str]]:
+        """The annotation, and the arguments of `Field(...)` (none: a plain annotation)."""
         constraints = []
         if self.type == "string":
             constraints.append(f"max_length={self.arguments[0]}")
@@ -203,11 +212,7 @@ class Attribute:
         annotation = f"{self.kind.python} | None" if optional or self.nullable else self.kind.python
         if optional or self.nullable:
             constraints.insert(0, "default=None")
-        if constraints == ["default=None"]:
-            return f"{annotation} = None"
-        if constraints:
-            return f"{annotation} = Field({', '.join(constraints)})"
-        return annotation
+        return annotation, constraints
 
     def sample(self) -> str:
         """A Python expression of `n` giving a valid, distinct value for row number `n`."""

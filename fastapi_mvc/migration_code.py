@@ -176,15 +176,14 @@ def _join_table(snake: str, given: list[str]) -> MigrationBody:
     for column, table in zip(columns, tables, strict=True):
         name = _checked(f"fk_{joined}_{column}_{table}")
         arguments = [f'["{column}"]', f'["{table}.id"]', f'name=op.f("{name}")']
-        constraint = call(_INDENT * 2, "sa.ForeignKeyConstraint(", arguments)
-        constraint[-1] += ","
+        constraint = call(_INDENT * 2, "sa.ForeignKeyConstraint(", arguments, "),")
         lines += _strip(constraint)
     key = call(
         _INDENT * 2,
         "sa.PrimaryKeyConstraint(",
         [*(f'"{column}"' for column in columns), f'name=op.f("{_checked(f"pk_{joined}")}")'],
+        "),",
     )
-    key[-1] += ","
     lines += [*_strip(key), ")"]
     return MigrationBody(
         f"Create the join table {joined} of {tables[0]} and {tables[1]}.",

@@ -143,19 +143,27 @@ def views_data(spec: ModelSpec) -> dict[str, object]:
     if spec.timestamps:
         standard.add(("datetime", "datetime"))
     pydantic = {("pydantic", "BaseModel"), ("pydantic", "ConfigDict")}
-    create = [f"{a.column}: {a.pydantic_field(optional=False)}" for a in attributes]
-    update = [f"{a.column}: {a.pydantic_field(optional=True)}" for a in attributes]
-    if any("Field(" in line for line in create + update):
+    create = [_view_field(a, optional=False) for a in attributes]
+    update = [_view_field(a, optional=True) for a in attributes]
+    if any("Field(" in line for lines in create + update for line in lines):
         pydantic.add(("pydantic", "Field"))
-    read = ["id: int"]
+    read = [["    id: int"]]
     if spec.timestamps:
-        read += ["created_at: datetime", "updated_at: datetime"]
+        read += [["    created_at: datetime"], ["    updated_at: datetime"]]
     return {
         "imports": [group for group in (import_lines(standard), import_lines(pydantic)) if group],
         "create_fields": create,
         "update_fields": update,
         "read_fields": read,
     }
+
+
+def _view_field(attribute: Attribute, *, optional: bool) -> list[str]:
+    annotation, constraints = attribute.pydantic_parts(optional=optional)
+    head = f"{attribute.column}: {annotation}"
+    if constraints and constraints != ["default=None"]:
+        return call("    ", f"{head} = Field(", constraints)
+    return [f"    {attribute.column}: {attribute.pydantic_field(optional=optional)}"]
 
 
 # -- the migration -----------------------------------------------------------------------------
@@ -168,8 +176,7 @@ def column_call(attribute: Attribute, indent: str) -> list[str]:
         attribute.migration_type,
         f"nullable={attribute.nullable}",
     ]
-    lines = call(indent, "sa.Column(", arguments)
-    lines[-1] += ","
+    lines = call(indent, "sa.Column(", arguments, "),")
     return lines
 
 
@@ -201,8 +208,7 @@ def migration_data(spec: ModelSpec) -> dict[str, object]:
                 "server_default=sa.func.now()",
                 "nullable=False",
             ]
-            lines = call(indent, "sa.Column(", arguments)
-            lines[-1] += ","
+            lines = call(indent, "sa.Column(", arguments, "),")
             columns.append(lines)
     for attribute in attributes:
         if attribute.is_reference:
@@ -212,8 +218,7 @@ def migration_data(spec: ModelSpec) -> dict[str, object]:
                 f'["{referenced}.id"]',
                 f'name=op.f("fk_{spec.table}_{attribute.column}_{referenced}")',
             ]
-            lines = call(indent, "sa.ForeignKeyConstraint(", arguments)
-            lines[-1] += ","
+            lines = call(indent, "sa.ForeignKeyConstraint(", arguments, "),")
             columns.append(lines)
     columns.append([f'{indent}sa.PrimaryKeyConstraint("id", name=op.f("pk_{spec.table}")),'])
     indexed = [attribute for attribute in attributes if attribute.indexed]
@@ -269,9 +274,9 @@ def test_data(spec: ModelSpec) -> dict[str, object]:
             required = Attribute(attribute.name, attribute.kind)
             (argument,) = _construction(spec.name, [required], spec.parents, built)
             key, _, value = argument.partition("=")
-            values.append(f'"{key}": {value},')
+            values += _item(key, value)
         else:
-            values.append(f'"{attribute.column}": {attribute.sample()},')
+            values += _item(attribute.column, attribute.sample())
     parents = _all_parents(list(spec.parents.values()))
     code = "\n".join([*(line for lines in built for line in lines), *values])
     naive = any(a.type == "datetime" for a in attributes)
@@ -294,10 +299,13 @@ def test_data(spec: ModelSpec) -> dict[str, object]:
     }
     checks = []
     for attribute in attributes:
-        found, expected = f"found.{attribute.column}", f"{spec.name.snake}.{attribute.column}"
+        column = attribute.column
         if attribute.type == "datetime":
-            found, expected = f"_naive({found})", f"_naive({expected})"
-        checks.append(f"assert {found} == {expected}")
+            checks.append(
+                call("    ", f"assert _naive(found.{column}) == _naive(", [f"row.{column}"])
+            )
+        else:
+            checks.append([f"    assert found.{column} == row.{column}"])
     return {
         "imports": [
             ["import itertools"] * numbered + import_lines(standard),
@@ -322,6 +330,16 @@ def test_data(spec: ModelSpec) -> dict[str, object]:
             if a.is_reference
         ],
     }
+
+
+def _item(key: str, value: str) -> list[str]:
+    """`"key": value,` in a dict literal; a long call split the way black splits it."""
+    line = f'        "{key}": {value},'
+    if len(line) <= 100 or not value.endswith(")"):
+        return [line]
+    function, _, arguments = value[:-1].partition("(")
+    lines = call(" " * 8, f'"{key}": {function}(', [arguments], "),")
+    return lines
 
 
 def _constraint(spec: ModelSpec, attributes: list[Attribute]) -> dict[str, object]:
