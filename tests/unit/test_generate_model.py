@@ -125,7 +125,8 @@ def test_a_reference_is_a_foreign_key_with_a_relationship_on_both_sides(project:
     assert "insert  demo/app/models/author.py" in output
     assert_file(
         model(project, "article"),
-        r'^    author_id: Mapped\[int\] = mapped_column\(ForeignKey\("authors\.id"\), index=True\)$',
+        r"^    author_id: Mapped\[int\] = "
+        r'mapped_column\(ForeignKey\("authors\.id"\), index=True\)$',
         r'^    author: Mapped\[Author\] = relationship\(back_populates="articles"\)$',
         r"^if TYPE_CHECKING:\n    from demo\.app\.models\.author import Author$",
         r"^from typing import TYPE_CHECKING, Any$",
