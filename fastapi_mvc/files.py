@@ -29,7 +29,7 @@ from pathlib import Path
 
 from fastapi_mvc.errors import FastapiMvcError
 
-__all__ = ["Transaction", "WriteFailed", "new_file_mode", "write_atomic"]
+__all__ = ["Transaction", "WriteFailed", "failure", "new_file_mode", "write_atomic"]
 
 
 class WriteFailed(FastapiMvcError):
