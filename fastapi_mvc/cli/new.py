@@ -41,7 +41,7 @@ def new(
         typer.Option(
             "-D",
             "--database",
-            help="Database of the project [default: sqlite].",
+            help="Database of the project \\[default: sqlite].",
             rich_help_panel=_FEATURES,
         ),
     ] = None,
@@ -52,7 +52,7 @@ def new(
         bool, typer.Option("--skip-git", help="Do not `git init` and commit the new project.")
     ] = False,
     license: Annotated[
-        License | None, typer.Option("--license", help="License of the project [default: MIT].")
+        License | None, typer.Option("--license", help="License of the project \\[default: MIT].")
     ] = None,
     repo_url: Annotated[
         str | None,

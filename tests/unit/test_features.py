@@ -123,3 +123,8 @@ def test_a_database_for_a_template_version_without_one_is_refused(tmp_path):
 def test_an_old_template_version_renders_without_the_new_answers(tmp_path):
     recorded = answers(new_project(tmp_path, "shop", "--use-version", "0.30.0", "--skip-jobs"))
     assert "database" not in recorded and "jobs" not in recorded
+
+
+def test_new_help_shows_the_defaults_of_database_and_license():
+    shown = " ".join(run_cli("new", "--help").output.split())
+    assert "[default: sqlite]" in shown and "[default: MIT]" in shown
