@@ -1,0 +1,124 @@
+"""Time the data layer as a user runs it: a new process each time, medians of repeated runs.
+
+    python bench/model.py [--runs N] [--installed PROJECT]
+
+1. `fastapi-mvc generate model` with six fields against `generate controller` with five
+   endpoints, runs interleaved in one session so both see the same machine load; each run on a
+   clean project (destroyed again between runs, untimed). Target: ratio at most 1.2.
+2. `fastapi-mvc db migrate` of ten migrations on SQLite (ten models; rolled back to the base
+   between runs, untimed). Target: under 2 s. This needs an installed project: one is made
+   (`make install`, a minute or two) unless --installed names one made by `fastapi-mvc new`
+   whose database is SQLite; its tree is left as it was.
+
+Not a test: it prints the numbers (and whether each target is met) and always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ENDPOINTS = ("index", "show", "create:post", "update:put", "remove:delete")
+FIELDS = (
+    "title:string{120}:index",
+    "body:text",
+    "price:decimal{10,2}",
+    "meta:json",
+    "published_at:datetime?",
+    "slug:string{80}:uniq",
+)
+TEN = [f"Model{chr(ord('A') + i)}" for i in range(10)]
+
+
+def command() -> list[str]:
+    """The installed console script beside this Python, else `python -m fastapi_mvc`."""
+    script = Path(sys.executable).parent / "fastapi-mvc"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "fastapi_mvc"]
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> float:
+    """Wall-clock seconds of one `fastapi-mvc ARGS`, which must succeed."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*command(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"fastapi-mvc {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return elapsed
+
+
+def summary(label: str, times: list[float]) -> str:
+    return (
+        f"{label}: median {statistics.median(times) * 1000:.0f} ms over {len(times)} runs "
+        f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+    )
+
+
+def generators(runs: int, scratch: Path) -> None:
+    project = scratch / "bench"
+    run("new", "-n", "-I", "-q", "--skip-git", str(project), cwd=scratch)
+    model = ("model", "Article", *FIELDS)
+    controller = ("controller", "articles", *ENDPOINTS)
+    for args in (model, controller):  # warm the caches
+        run("generate", *args, "-q", cwd=project)
+        run("destroy", args[0], args[1], "-q", cwd=project)
+    model_times, controller_times = [], []
+    for _ in range(runs):
+        model_times.append(run("generate", *model, cwd=project))
+        run("destroy", "model", "Article", "-q", cwd=project)
+        controller_times.append(run("generate", *controller, cwd=project))
+        run("destroy", "controller", "articles", "-q", cwd=project)
+    ratio = statistics.median(model_times) / statistics.median(controller_times)
+    print(summary("generate model (6 fields)", model_times))
+    print(summary("generate controller (5 endpoints)", controller_times))
+    print(f"ratio model/controller: {ratio:.2f}; target <= 1.2: {'ok' if ratio <= 1.2 else 'OVER'}")
+
+
+def migrations(runs: int, project: Path, scratch: Path) -> None:
+    env = {"FASTAPI_DATABASE_URL": f"sqlite+aiosqlite:///{scratch / 'bench.sqlite3'}"}
+    for name in TEN:
+        run("generate", "model", name, *FIELDS, "-q", cwd=project)
+    try:
+        times = []
+        for _ in range(runs):
+            times.append(run("db", "migrate", cwd=project, env=env))
+            run("db", "rollback", "--step", str(len(TEN)), cwd=project, env=env)
+        median = statistics.median(times)
+        print(summary("db migrate (10 migrations, SQLite)", times))
+        print(f"target < 2000 ms: {'ok' if median < 2 else 'OVER'}")
+    finally:
+        for name in reversed(TEN):
+            run("destroy", "model", name, "-q", cwd=project, env=env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per measurement")
+    parser.add_argument("--installed", type=Path, help="an installed SQLite project to use")
+    options = parser.parse_args()
+    print(f"command: {' '.join(command())}; python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory(prefix="fastapi-mvc-bench-") as folder:
+        scratch = Path(folder)
+        generators(options.runs, scratch)
+        project = options.installed
+        if project is None:
+            project = scratch / "installed"
+            run("new", "-n", "-q", "--skip-git", str(project), cwd=scratch)
+        migrations(options.runs, project.resolve(), scratch)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
