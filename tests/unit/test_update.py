@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 import yaml
-from support import commit_as_user, run_cli, tree_checksum
-from update_support import make, three_versions, update
+from support import commit_as_user, run_cli, run_ok, tree_checksum
+from update_support import make, summary, three_versions, update
 
 from fastapi_mvc import template_versions
 
@@ -196,3 +196,16 @@ def test_releasing_the_packaged_template_makes_new_projects_record_the_release(v
     assert template_versions.current_source().vcs_ref == "3.0.0"
     project = make(versions, "demo")
     assert yaml.safe_load((project / ".fastapi-mvc.yml").read_text())["_commit"] == "3.0.0"
+
+
+def test_a_project_inside_a_larger_repository(versions):
+    monorepo = versions / "monorepo"
+    make(monorepo, "demo", "--use-version", "1.0.0", "--skip-git")
+    (monorepo / "other.txt").write_text("not the project's\n")
+    run_ok("git", "init", "-q", cwd=monorepo)
+    commit_as_user(monorepo, "monorepo")
+    result = update(monorepo / "demo")
+    assert result.exit_code == 0, result.output
+    assert "demo/settings.py" in summary(result.output)["updated"]
+    assert "KEEPALIVE = 5" in (monorepo / "demo" / "settings.py").read_text()
+    assert (monorepo / "other.txt").read_text() == "not the project's\n"
