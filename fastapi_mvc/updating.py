@@ -259,7 +259,10 @@ def _update_a_copy(checked: Plan, request: UpdateRequest, scratch: Path) -> tupl
         "conflict": request.conflict,
         "skip_answered": True,
     }
-    _copier("run_update", checked.project.template_path, root, answers_file=ANSWERS_FILE, **options)
+    import copier
+
+    with _copier_errors(checked.project.template_path):
+        copier.run_update(root, answers_file=ANSWERS_FILE, unsafe=False, **options)
     return copy, head
 
 
@@ -275,15 +278,15 @@ def _point_answers_at(answers_file: Path, src_path: str, copy: Path) -> None:
         git.commit_all(copy, "Replay the template from this machine's cache")
 
 
-def _copier(function: str, src_path: str, *args: Any, **options: Any) -> None:
-    """A copier call, its failures turned into ours (the project itself is untouched)."""
-    import copier
+@contextmanager
+def _copier_errors(src_path: str) -> Iterator[None]:
+    """copier's failures (in the throw-away copy: the project is untouched), turned into ours."""
     from copier.errors import CopierError
     from jinja2 import TemplateError
     from plumbum import ProcessExecutionError
 
     try:
-        getattr(copier, function)(*args, unsafe=False, **options)
+        yield
     except (CopierError, TemplateError) as error:
         raise FastapiMvcError(
             f"the update failed: {error}; the project is unchanged",
@@ -328,12 +331,15 @@ def _read_back(
 
 def _changed_by_user(checked: Plan, removed: list[str], scratch: Path) -> list[str]:
     """The removed paths whose content in the project differs from the old template's render."""
+    import copier
+
     project = checked.project
     old = scratch / "old"
     answers = {key: value for key, value in project.answers.items() if not key.startswith("_")}
     src_path = checked.target.src_path if checked.ours else project.template_path
-    options = {"data": answers, "vcs_ref": project.template_commit, "defaults": True}
-    _copier("run_copy", src_path, src_path, old, quiet=True, **options)
+    options: dict[str, Any] = {"data": answers, "defaults": True, "quiet": True, "unsafe": False}
+    with _copier_errors(src_path):
+        copier.run_copy(src_path, old, vcs_ref=project.template_commit, **options)
     top = git.top_level(project.root)
     changed = []
     for path in removed:
