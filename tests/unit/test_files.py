@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from support import REPO_ROOT
 
 from fastapi_mvc.files import Transaction, WriteFailed, write_atomic
 
@@ -41,7 +39,6 @@ def test_write_atomic_never_truncates_on_a_failed_write(tmp_path: Path) -> None:
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         capture_output=True,
         text=True,
         timeout=60,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from support import REPO_ROOT, run_tool
+from support import run_tool
 
 from fastapi_mvc.console import Status
 
@@ -21,8 +21,7 @@ def in_a_terminal(cwd: Path, *args: str, **env: str) -> str:
         sys.executable,
         ["-m", "fastapi_mvc", *args],
         cwd=str(cwd),
-        env={**{k: v for k, v in os.environ.items() if k != "NO_COLOR"}, **env}
-        | {"PYTHONPATH": str(REPO_ROOT), "TERM": "xterm"},
+        env={**{k: v for k, v in os.environ.items() if k != "NO_COLOR"}, **env} | {"TERM": "xterm"},
         encoding="utf-8",
         timeout=60,
     )

@@ -15,9 +15,9 @@ import textwrap
 from pathlib import Path
 
 from support import (
-    REPO_ROOT,
     assert_no_file,
     run_generator,
+    run_tool,
     tree_checksum,
 )
 
@@ -47,7 +47,7 @@ def run_with_file_size_limit(cwd: Path, *args: str) -> subprocess.CompletedProce
     return subprocess.run(
         [sys.executable, "-m", "fastapi_mvc", *args],
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
         timeout=120,
@@ -111,14 +111,7 @@ def test_a_file_where_a_folder_must_be_leaves_no_half_generated_controller(
 
 
 def test_a_folder_that_takes_no_files_is_one_line() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "fastapi_mvc", "generate", "script", "zz"],
-        cwd="/proc",
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_tool("generate", "script", "zz", cwd=Path("/proc"))
     assert done.returncode == 1
     assert "cannot write zz" in one_error(done.stderr)
     assert not Path("/proc/zz").exists()
