@@ -33,6 +33,12 @@ def router(project: Path) -> Path:
     return project / "demo" / "app" / "router.py"
 
 
+def shipped(project: Path, *added: str) -> list[str]:
+    """The controllers the router imports, as a new project has them plus `added`, sorted."""
+    shipped = {p.stem for p in (project / "demo" / "app" / "controllers").glob("[!_]*.py")}
+    return sorted(shipped | set(added))
+
+
 def test_creates_the_controller_its_tests_and_its_route(project: Path) -> None:
     result = run_generator(project, "controller", "BlogPosts", *FIVE, "ping:head", "opts:OPTIONS")
 
@@ -74,8 +80,8 @@ def test_creates_the_controller_its_tests_and_its_route(project: Path) -> None:
     assert text.count("\ndef test_") == 8  # one per endpoint, and the router's own
     assert_file(
         router(project),
-        r"^from demo\.app\.controllers import blog_posts, ready$",
-        rf"^root_api_router\.include_router\(ready\.router\)\n"
+        rf"^from demo\.app\.controllers import {', '.join(shipped(project, 'blog_posts'))}$",
+        rf"^root_api_router\.include_router\(ready\.router\)\n(.*\n)*"
         rf"root_api_router\.include_router\(blog_posts\.router\)\n{MARKER}\n\Z",
     )
 
@@ -113,11 +119,13 @@ def test_running_twice_changes_nothing(project: Path) -> None:
 def test_routes_are_kept_in_generation_order_and_imports_sorted(project: Path) -> None:
     for name in ("zebras", "articles", "monkeys"):
         assert run_generator(project, "controller", name, "index").exit_code == 0
-    assert_file(
+    text = assert_file(
         router(project),
-        r"^from demo\.app\.controllers import articles, monkeys, ready, zebras$",
-        r"include_router\(ready\.router\)\n.*zebras.*\n.*articles.*\n.*monkeys.*\n" + MARKER,
+        rf"^from demo\.app\.controllers import "
+        rf"{', '.join(shipped(project, 'articles', 'monkeys', 'zebras'))}$",
+        r"include_router\(zebras\.router\)\n.*articles.*\n.*monkeys.*\n" + MARKER,
     )
+    assert text.index("include_router(ready.router)") < text.index("zebras.router")
 
 
 def test_pretend_writes_nothing(project: Path) -> None:
@@ -356,7 +364,7 @@ def test_router_without_its_marker(project: Path) -> None:
 def test_a_controller_already_registered_by_hand_needs_no_marker(project: Path) -> None:
     text = router(project).read_text()
     router(project).write_text(
-        text.replace("import ready", "import articles, ready").replace(
+        text.replace("controllers import ", "controllers import articles, ").replace(
             MARKER, "root_api_router.include_router(articles.router)"
         )
     )
