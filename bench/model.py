@@ -97,9 +97,17 @@ def migrations(runs: int, project: Path, scratch: Path) -> None:
         median = statistics.median(times)
         print(summary("db migrate (10 migrations, SQLite)", times))
         print(f"target < 2000 ms: {'ok' if median < 2 else 'OVER'}")
+        print(
+            summary("for scale: db current (start-up, no migration)", startup(runs, project, env))
+        )
     finally:
         for name in reversed(TEN):
             run("destroy", "model", name, "-q", cwd=project, env=env)
+
+
+def startup(runs: int, project: Path, env: dict[str, str]) -> list[float]:
+    """`fastapi-mvc db current`: what every `db` command costs before it migrates anything."""
+    return [run("db", "current", cwd=project, env=env) for _ in range(runs)]
 
 
 def main() -> None:
