@@ -632,27 +632,21 @@ def test_an_empty_docs_url_turns_off_docs_redoc_and_the_schema(
         assert server.get("/api/ready").status == 200
 
 
-def test_the_original_chart_args_and_log_settings_are_taken(
+def test_the_original_chart_args_and_log_level_are_taken(
     installed_project: Path, tmp_path: Path
 ) -> None:
     """The original image's `CMD ["serve", "--bind", ...]`, overridden by a pod's `args:`, and
-    the original's FASTAPI_GUNICORN_LOG_LEVEL / FASTAPI_GUNICORN_LOG_FORMAT."""
+    the original's FASTAPI_GUNICORN_LOG_LEVEL."""
     dockerfile = (installed_project / "Dockerfile").read_text()
     entrypoint = json.loads(re.search(r"^ENTRYPOINT (.+)$", dockerfile, re.MULTILINE).group(1))
     assert entrypoint == [f"/venv/bin/{installed_project.name}"]  # the command alone is replaced
     env = {
         "FASTAPI_BIND": "127.0.0.1:1",  # the args win
-        "FASTAPI_ACCESSLOG": "-",
         "FASTAPI_GUNICORN_LOG_LEVEL": "debug",
-        "FASTAPI_GUNICORN_LOG_FORMAT": "original-format %(s)s %(U)s",
     }
     args = ["serve", "--bind", "127.0.0.1:{port}"]
     with serving(installed_project, tmp_path, env, command=args) as server:
         assert server.get("/api/live").status == 200
         for path in DOCUMENTATION:  # public by default, outside the chart
             assert server.get(path).status == 200, path
-        end = time.monotonic() + 10
-        while "original-format 200 /api/live" not in server.output():
-            assert time.monotonic() < end, server.output()
-            time.sleep(0.1)
-    assert "[DEBUG]" in server.output()
+    assert "[DEBUG] Arbiter booted" in server.output()
