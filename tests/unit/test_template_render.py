@@ -330,6 +330,13 @@ def test_env_files_are_ignored_by_git_and_said_not_to_be_read(renders: dict[str,
 
 
 @pytest.mark.parametrize("variant", ["full", "bare"])
+def test_the_readme_settings_tables_are_whole(renders: dict[str, Path], variant: str) -> None:
+    lines = (renders[variant] / "README.md").read_text().splitlines()
+    rows = [number for number, line in enumerate(lines) if line.startswith("| `FASTAPI_")]
+    assert rows and all(lines[number - 1].startswith("| ") for number in rows)
+
+
+@pytest.mark.parametrize("variant", ["full", "bare"])
 def test_the_docs_are_said_to_be_public_and_how_to_turn_them_off(
     renders: dict[str, Path], variant: str
 ) -> None:
