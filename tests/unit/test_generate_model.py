@@ -317,3 +317,46 @@ def test_pretend_writes_nothing(project: Path) -> None:
     assert "create  demo/app/models/author.py" in output
     assert tree_checksum(project) == before
     assert_no_file(model(project, "author"))
+
+
+def test_a_reference_to_a_model_without_columns_adds_its_imports_and_takes_them_out(
+    project: Path,
+) -> None:
+    generate(project, "Shelf")
+    shelf_before = model(project, "shelf").read_bytes()
+
+    generate(project, "Book", "shelf:references")
+
+    assert_file(
+        model(project, "shelf"),
+        r"^from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\n"
+        r"from sqlalchemy\.orm import Mapped, relationship\n\n"
+        r"from demo\.app\.models\.base import Model, TimestampMixin\n\n"
+        r"if TYPE_CHECKING:\n    from demo\.app\.models\.book import Book\n\n\n",
+        r'^    books: Mapped\[list\[Book\]\] = relationship\(back_populates="shelf"\)\n\Z',
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--quiet", *GENERATED],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    assert run_destroy(project, "model", "Book").exit_code == 0
+    assert model(project, "shelf").read_bytes() == shelf_before
+
+
+def test_without_the_marker_the_model_is_not_registered_and_nothing_is_written(
+    project: Path,
+) -> None:
+    text = registry(project).read_text()
+    registry(project).write_text(text.replace(MARKER + "\n", ""))
+    before = tree_checksum(project)
+
+    result = run_generator(project, "model", "Article", "title")
+
+    assert result.exit_code == 2
+    assert "the marker line is missing from" in result.output
+    assert f"put the line {MARKER!r} back below the model imports" in result.output
+    assert tree_checksum(project) == before
