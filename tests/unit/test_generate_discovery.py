@@ -350,3 +350,11 @@ def test_generator_names_complete_in_the_shell(project: Path) -> None:
     )
     names = done.stdout.split()
     assert {"controller", "ctl", "generator", "gen", "script", "ss", "note"} <= set(names), names
+
+
+def test_a_template_file_mode_does_not_make_generated_files_executable(project: Path) -> None:
+    """An admin's `chmod -R 755` of the installed generators must not leak into projects."""
+    folder = make_generator(project / "lib" / "generators" / "note")
+    (folder / "templates" / "notes" / "{{ name.snake }}.txt.jinja").chmod(0o755)
+    assert run_generator(project, "note", "idea").exit_code == 0
+    assert (project / "notes" / "idea.txt").stat().st_mode & 0o111 == 0
