@@ -181,3 +181,21 @@ def test_a_second_migration_of_the_same_name_is_refused(project: Path) -> None:
 
     assert result.exit_code == 2
     assert "a migration named backfill exists (migrations/versions/" in result.output
+
+
+def test_two_heads_are_refused_with_the_way_out(project: Path) -> None:
+    generate(project, "First")
+    first = revision(migration(project, "first"))
+    versions = project / "migrations" / "versions"
+    for branch in ("a", "b"):
+        (versions / f"9999000000000{branch}_branch_{branch}.py").write_text(
+            f'revision = "branch_{branch}"\ndown_revision = "{first}"\n'
+        )
+    before = tree_checksum(project)
+
+    result = run_generator(project, "migration", "Second")
+
+    assert result.exit_code == 2
+    assert "the migrations have 2 heads (branch_a, branch_b)" in result.output
+    assert "merge them first" in result.output
+    assert tree_checksum(project) == before
