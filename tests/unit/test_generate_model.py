@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from support import assert_file, assert_no_file, run_destroy, run_generator, tree_checksum
 
-from fastapi_mvc.model_registration import MARKER
+from fastapi_mvc.model_registration import MARKER, ModelRegistration
+from fastapi_mvc.naming import Name
 
 AUTHOR = ("Author", "name:string{80}:uniq", "bio:text?")
 ARTICLE = (
@@ -360,3 +361,34 @@ def test_without_the_marker_the_model_is_not_registered_and_nothing_is_written(
     assert "the marker line is missing from" in result.output
     assert f"put the line {MARKER!r} back below the model imports" in result.output
     assert tree_checksum(project) == before
+
+
+def test_registration_wraps_a_long_all_like_black_and_reverses_exactly(tmp_path: Path) -> None:
+    init = tmp_path / "__init__.py"
+    original = (
+        '"""Models."""\n\n'
+        "from demo.app.models.base import Base, Model, TimestampMixin\n\n"
+        f"{MARKER}\n\n"
+        '__all__ = ["Base", "Model", "TimestampMixin"]\n'
+    )
+    init.write_text(original)
+    names = ["Warehouse", "InventorySnapshot", "Supplier", "PurchaseOrder", "Zebra", "Apple"]
+    edits = [ModelRegistration(init, "demo", Name(name).snake, name) for name in names]
+
+    assert [edit.apply(pretend=False) for edit in edits] == ["insert"] * len(names)
+    assert edits[0].apply(pretend=False) == "identical"
+
+    text = init.read_text()
+    assert text.index("models.apple import") < text.index("models.base import")
+    assert text.index("models.base import") < text.index("models.inventory_snapshot import")
+    assert '__all__ = [\n    "Apple",\n    "Base",\n' in text
+    done = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--quiet", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [edit.revoke(pretend=False) for edit in reversed(edits)] == ["revoke"] * len(names)
+    assert init.read_text() == original
+    assert edits[0].revoke(pretend=False) == "unchanged"
