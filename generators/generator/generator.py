@@ -1,8 +1,14 @@
-"""The generator generator's own steps: refuse names taken, settle license, Nix and CI."""
+"""The generator generator's own steps: refuse names taken, settle license, Nix and CI.
+
+`destroy generator NAME` needs only the name: the options it was generated with (license,
+repository URL, no Nix, no workflow) are read back from the files it wrote.
+"""
 
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import Path
 
 from fastapi_mvc.errors import UsageError
 from fastapi_mvc.generating.discovery import discover
@@ -47,7 +53,39 @@ def prepare(invocation: Invocation) -> None:
     data["repo_url"] = options["repo_url"] or project.answers.get("repo_url", "")
     data["nix"] = project.feature("nix") and not options["skip_nix"]
     data["github_actions"] = project.feature("github_actions") and not options["skip_actions"]
-    data["license_text"] = license_text(license, invocation)
+    if invocation.destroying and folder.is_dir():
+        _read_back(invocation, folder)
+    data["license_text"] = license_text(data["license"], invocation)
+
+
+def _read_back(invocation: Invocation, folder: Path) -> None:
+    """For destroy: take the options not given from what the generator wrote, so that the
+    render equals it (`destroy generator NAME` with the name alone)."""
+    options, data = invocation.options, invocation.data
+    if options["license"] is None:
+        written = folder / "LICENSE"
+        if not written.is_file():
+            data["license"] = "no"
+        else:
+            text = written.read_text(errors="replace")
+            choices = next(o.choices for o in invocation.generator.options if o.name == "license")
+            data["license"] = next(
+                (c for c in choices if c != "no" and license_text(c, invocation) == text),
+                data["license"],
+            )
+    readme = folder / "README.md"
+    if options["repo_url"] is None and readme.is_file():
+        found = re.search(r"in a repository of its own \((.*)\)", readme.read_text())
+        if found:
+            data["repo_url"] = found.group(1)
+    if not options["skip_nix"]:
+        data["nix"] = data["nix"] and (folder / "shell.nix").is_file()
+    if not options["skip_actions"]:
+        workflow = invocation.destination / ".github" / "workflows"
+        data["github_actions"] = (
+            data["github_actions"]
+            and (workflow / f"{invocation.name.kebab}-generator.yml").is_file()
+        )
 
 
 def license_text(license: str, invocation: Invocation) -> str:

@@ -229,3 +229,16 @@ def test_an_unknown_license_is_refused(project: Path) -> None:
     result = run_generator(project, "generator", "service", "--license", "WTFPL")
     assert result.exit_code == 2
     assert tree_checksum(project) == before
+
+
+def test_destroy_by_name_alone_reads_the_options_back(project: Path) -> None:
+    before = tree_checksum(project)
+    run_generator(
+        project, "generator", "service", "--license", "ISC", "--repo-url", "https://e.org/s", "-N"
+    )
+
+    result = run_destroy(project, "generator", "service")
+
+    assert result.exit_code == 0, result.output
+    assert "keep" not in result.output
+    assert tree_checksum(project) == before
