@@ -44,11 +44,9 @@ def read_revisions(folder: Path) -> list[Revision]:
     revisions = []
     for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
         values = _assignments(path)
-        if isinstance(values.get("revision"), str):
-            down = values.get("down_revision")
-            revisions.append(
-                Revision(values["revision"], down if isinstance(down, str) else None, path)
-            )
+        revision, down = values.get("revision"), values.get("down_revision")
+        if isinstance(revision, str):
+            revisions.append(Revision(revision, down if isinstance(down, str) else None, path))
     return revisions
 
 

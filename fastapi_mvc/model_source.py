@@ -96,10 +96,14 @@ def _attribute(name: str, annotation: ast.expr, call: ast.Call) -> Attribute | N
         return None
     arguments: tuple[int, ...] = ()
     if kind.arguments and isinstance(spec, ast.Call):
-        values = [arg.value for arg in spec.args if isinstance(arg, ast.Constant)]
-        if not all(isinstance(value, int) for value in values) or len(values) != len(spec.args):
+        values = [
+            arg.value
+            for arg in spec.args
+            if isinstance(arg, ast.Constant) and type(arg.value) is int
+        ]
+        if len(values) != len(spec.args):
             return None
-        arguments = tuple(int(value) for value in values)
+        arguments = tuple(values)
     if kind.name == "string" and len(arguments) != 1:
         return None
     if kind.name == "decimal" and len(arguments) != 2:
