@@ -25,4 +25,9 @@ def prepare(invocation: Invocation) -> None:
             "e.g. 'deploy.sh'",
         )
     invocation.data["file_name"] = raw
+    script = invocation.destination / raw
+    if invocation.destroying and not invocation.options["use_nix"] and script.is_file():
+        # `destroy script NAME` alone: made with --use-nix, it starts with a nix-shell shebang.
+        with script.open("rb") as stream:
+            invocation.data["use_nix"] = b"nix-shell" in stream.readline()
     invocation.data["name"] = spellings(Name(raw.rsplit(".", 1)[0] if "." in raw else raw))

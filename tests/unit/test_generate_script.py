@@ -90,3 +90,10 @@ def test_invalid_script_names_are_refused(tmp_path: Path, name: str, reason: str
     assert result.exit_code == 2, result.output
     assert reason in result.output
     assert tree_checksum(tmp_path) == before
+
+
+def test_destroy_by_name_alone_finds_a_nix_script(tmp_path: Path) -> None:
+    run_generator(tmp_path, "script", "--use-nix", "release.sh")
+    result = run_destroy(tmp_path, "script", "release.sh")
+    assert result.exit_code == 0, result.output
+    assert list(tmp_path.iterdir()) == []
