@@ -44,7 +44,7 @@ HELP = {
     Action.DESTROY: (
         "Undo a generator: remove its files and its edits (alias: d).\n\n"
         "`fastapi-mvc destroy controller articles` is enough: the generator renders again (the "
-        "controller generator reads its endpoints back from the controller), files still equal "
+        "builtins read what they were given back from the files they wrote), files still equal "
         "to what it makes are removed, changed ones are kept and reported (unless --force), and "
         "edits such as the router registration are taken out with the file they belong to. "
         "Without a GENERATOR, list the generators."
