@@ -21,7 +21,6 @@ import keyword
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi_mvc.errors import UsageError
 from fastapi_mvc.inflection import table_name
@@ -227,26 +226,6 @@ class Attribute:
     @property
     def sample_imports(self) -> tuple[tuple[str, str], ...]:
         return self.kind.sample_imports
-
-    def as_data(self) -> dict[str, Any]:
-        """Plain data for the templates: every spelling computed here, once."""
-        return {
-            "name": self.name,
-            "type": self.type,
-            "column": self.column,
-            "nullable": self.nullable,
-            "index": self.index,
-            "unique": self.unique,
-            "indexed": self.indexed,
-            "reference": self.is_reference,
-            "python_type": self.python_type,
-            "mapped_column": self.mapped_column(),
-            "migration_type": self.migration_type,
-            "create_field": self.pydantic_field(optional=False),
-            "update_field": self.pydantic_field(optional=True),
-            "sample": self.sample(),
-            "datetime": self.type == "datetime",
-        }
 
 
 def parse_fields(
