@@ -56,3 +56,23 @@ def test_the_updated_project_passes_its_own_tests(tmp_path):
         done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=900)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "100%" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("without", "change"),
+    [
+        (("--database", "none"), ("--enable", "database")),
+        (("--skip-jobs",), ("--enable", "jobs")),
+        (("-R",), ("--enable", "redis,jobs")),
+        ((), ("--disable", "database")),
+    ],
+    ids=["enable-database", "enable-jobs", "enable-redis", "disable-database"],
+)
+def test_a_feature_changed_by_update_equals_a_project_made_that_way(tmp_path, without, change):
+    project = make(tmp_path / "changed", *without)
+    made_that_way = ("--database", "none") if change == ("--disable", "database") else ()
+    fresh = make(tmp_path / "fresh", *made_that_way)
+    result = run_cli("update", "-n", "-q", *change, cwd=project)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"conflicts\s+0\b", result.output), result.output
+    assert tree_checksum(project) == tree_checksum(fresh)
