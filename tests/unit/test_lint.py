@@ -1,4 +1,4 @@
-"""The tool's own code is as clean as the code it generates: black and ruff pass."""
+"""The tool's own code is as clean as the code it generates: black, ruff and mypy --strict pass."""
 
 from __future__ import annotations
 
@@ -15,5 +15,13 @@ PATHS = ["fastapi_mvc", "tests", "bench"]
 def test_code_is_clean(tool):
     result = subprocess.run(
         [sys.executable, "-m", *tool, *PATHS], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_type_checks_under_mypy_strict():
+    """pyproject's [tool.mypy] holds the settings: strict, the whole fastapi_mvc package."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=REPO_ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
