@@ -29,4 +29,8 @@ def __getattr__(name: str) -> Any:
         from fastapi_mvc.cli import root
 
         return getattr(root, name)
+    if name == "GeneratorCommand":  # the original's API for user generators (fastapi_mvc.compat)
+        from fastapi_mvc.compat.generators import GeneratorCommand
+
+        return GeneratorCommand
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

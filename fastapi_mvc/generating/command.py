@@ -35,6 +35,15 @@ def run(action: Action, argv: Sequence[str], *, prog: str, verbose: bool = False
     generator = catalog.get(argv[position])
     rest = [*argv[:position], *argv[position + 1 :]]
     command = f"{prog} {generator.name}"
+    from fastapi_mvc.compat import generators as original
+
+    if isinstance(generator, original.OriginalGenerator):  # written for the original fastapi-mvc
+        if action is Action.DESTROY:
+            raise original.refuse_destroy(generator)
+        from fastapi_mvc.generating.discovery import project_root
+
+        original.run_original(generator, rest, prog=command, root=project_root())
+        return
     if wants_help(rest):
         console.print(usage(generator, action, command))
         return

@@ -3,6 +3,9 @@
 `FMVC_PATH` is colon-separated, like PATH; each entry is a folder of generators (or one generator
 folder itself). A name or alias claimed by two generators is an error naming both paths, never a
 silent choice; a broken generator is reported by name and leaves the others usable.
+
+A folder in the original fastapi-mvc's format (a Python package exporting a click command) is
+recognised too, by `fastapi_mvc.compat.generators`, and runs unchanged.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastapi_mvc.compat.generators import is_original, load_original
 from fastapi_mvc.errors import FastapiMvcError, UsageError
 from fastapi_mvc.generating.generator import DEFINITION, BrokenGenerator, Generator, Origin
 from fastapi_mvc.project import ANSWERS_FILE
@@ -125,7 +129,10 @@ def discover(start: Path | None = None, environ: Mapping[str, str] | None = None
                 continue
             seen.add(folder)
             try:
-                generator = Generator.load(folder, origin)
+                if is_original(folder):
+                    generator = load_original(folder, origin)
+                else:
+                    generator = Generator.load(folder, origin)
             except BrokenGenerator as error:
                 catalog.entries.append(Entry(folder.name, origin, problem=error))
                 catalog.problems.setdefault(folder.name, error)
