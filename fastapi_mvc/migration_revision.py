@@ -22,7 +22,8 @@ class Autogenerate:
     path: Path = field(init=False)
 
     def __post_init__(self) -> None:
-        self.path = migration_files.versions_dir(self.project)
+        # Named for the report: Alembic picks the revision id when it writes the file.
+        self.path = migration_files.versions_dir(self.project) / f"<revision>_{self.slug}.py"
 
     @property
     def script(self) -> Path:
@@ -55,7 +56,7 @@ class Autogenerate:
         return "run"
 
     def revoke(self, *, pretend: bool) -> str:
-        found = migration_files.find(self.path, self.slug)
+        found = migration_files.find(self.path.parent, self.slug)
         if found is None:
             return "unchanged"
         if found.id in migration_files.applied(self.project):
