@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi_mvc.generating.invocation import EditRefused
+from fastapi_mvc.generating.invocation import Change, EditRefused, TextEdit
 from fastapi_mvc.pysource import assignment_of_list, call, format_import
 
 MARKER = "# fastapi-mvc: generated models are imported above this line."
@@ -77,13 +77,14 @@ def _uses(tree: ast.Module, name: str) -> int:
 
 
 @dataclass
-class ModelRegistration:
+class ModelRegistration(TextEdit):
     """Import the model in `models/__init__.py` above the marker and list it in `__all__`."""
 
     path: Path
     package: str
     module: str
     class_name: str
+    owner: Path | None = None  # the model's module: a kept model stays registered
 
     @property
     def import_module(self) -> str:
@@ -115,18 +116,14 @@ class ModelRegistration:
             for alias in node.names
         )
 
-    def apply(self, *, pretend: bool) -> str:
+    def planned_apply(self) -> Change:
         self.check()
         text = self.path.read_text()
         new = text
         if not self._registered(self._tree(new)):
             new = self._insert_import(new)
         new = self._with_all(new, add=True)
-        if new == text:
-            return "identical"
-        if not pretend:
-            self.path.write_text(new)
-        return "insert"
+        return Change("identical") if new == text else Change("insert", new)
 
     def _insert_import(self, text: str) -> str:
         tree = self._tree(text)
@@ -174,28 +171,24 @@ class ModelRegistration:
                 return "".join(lines)
         return text
 
-    def revoke(self, *, pretend: bool) -> str:
+    def planned_revoke(self) -> Change:
         if not self.path.is_file():
-            return "unchanged"
+            return Change("unchanged")
         text = self.path.read_text()
         try:
             tree = ast.parse(text)
         except SyntaxError:
-            return "unchanged"
+            return Change("unchanged")
         new = text
         for node in reversed(_imports_from(tree, self.import_module)):
             if any(alias.name == self.class_name for alias in node.names):
                 new = _with_name(new, node, self.class_name, add=False)
         new = self._with_all(new, add=False)
-        if new == text:
-            return "unchanged"
-        if not pretend:
-            self.path.write_text(new)
-        return "revoke"
+        return Change("unchanged") if new == text else Change("revoke", new)
 
 
 @dataclass
-class BackReference:
+class BackReference(TextEdit):
     """In the referenced model (`Article`), the other side of a child's (`Comment`) reference:
 
     comments: Mapped[list[Comment]] = relationship(back_populates="article")
@@ -208,6 +201,7 @@ class BackReference:
     child_module: str  # comment
     child_class: str  # Comment
     back_populates: str  # the child's relationship: article
+    owner: Path | None = None  # the child's module: a kept child keeps its other side
 
     @property
     def child_import(self) -> str:
@@ -269,7 +263,7 @@ class BackReference:
 
     # -- generate ---------------------------------------------------------------------------
 
-    def apply(self, *, pretend: bool) -> str:
+    def planned_apply(self) -> Change:
         self.check()
         text = self.path.read_text()
         new = self._with_attribute(text)
@@ -277,11 +271,7 @@ class BackReference:
         new = self._with_import(new, "sqlalchemy.orm", "relationship", add=True)
         new = self._with_import(new, "typing", "TYPE_CHECKING", add=True)
         new = self._with_child_import(new)
-        if new == text:
-            return "identical"
-        if not pretend:
-            self.path.write_text(new)
-        return "insert"
+        return Change("identical") if new == text else Change("insert", new)
 
     def _with_attribute(self, text: str) -> str:
         tree = self._tree(text)
@@ -342,27 +332,25 @@ class BackReference:
 
     # -- destroy ----------------------------------------------------------------------------
 
-    def revoke(self, *, pretend: bool) -> str:
+    def planned_revoke(self) -> Change:
         if not self.path.is_file():
-            return "unchanged"
+            return Change("unchanged")
         text = self.path.read_text()
         try:
             tree = ast.parse(text)
         except SyntaxError:
-            return "unchanged"
+            return Change("unchanged")
         node = self._class(tree)
         existing = self._existing(node) if node is not None else None
         if existing is None or not self._is_ours(text, existing):
-            return "unchanged"
+            return Change("unchanged")
         lines = _lines(text)
         del lines[existing.lineno - 1 : existing.end_lineno]
         new = self._without_child_import("".join(lines))
         new = self._with_import(new, "typing", "TYPE_CHECKING", add=False)
         new = self._with_import(new, "sqlalchemy.orm", "relationship", add=False)
         new = self._with_import(new, "sqlalchemy.orm", "Mapped", add=False)
-        if not pretend:
-            self.path.write_text(new)
-        return "revoke"
+        return Change("revoke", new)
 
     def _without_child_import(self, text: str) -> str:
         tree = ast.parse(text)

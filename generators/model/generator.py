@@ -47,8 +47,11 @@ def prepare(invocation: Invocation) -> None:
         invocation.data["migration"] = _migration(invocation, project, spec)
     else:
         invocation.data["migration"] = {"revision": "", "down_revision": None, "created": ""}
+    module = models / f"{name.snake}.py"
     invocation.edits.append(
-        ModelRegistration(models / "__init__.py", project.package_name, name.snake, name.camel)
+        ModelRegistration(
+            models / "__init__.py", project.package_name, name.snake, name.camel, owner=module
+        )
     )
     for attribute in spec.references:
         parent = spec.parents[attribute.name]
@@ -61,6 +64,7 @@ def prepare(invocation: Invocation) -> None:
                 child_module=name.snake,
                 child_class=name.camel,
                 back_populates=attribute.name,
+                owner=module,
             )
         )
 
