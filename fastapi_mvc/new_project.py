@@ -198,7 +198,10 @@ def _check_ref(repo: Path, ref: str) -> None:
 
 def template_source(request: NewProject) -> TemplateSource:
     if request.use_repo:
-        return TemplateSource(request.use_repo, request.use_version)
+        local = Path(request.use_repo).expanduser()
+        # The answers file records this path for `update`, which accepts only absolute ones.
+        src_path = str(local.resolve()) if local.exists() else request.use_repo
+        return TemplateSource(src_path, request.use_version)
     if request.use_version:
         return template_versions.source_for_version(request.use_version)
     return template_versions.current_source()

@@ -126,3 +126,19 @@ def test_an_unreachable_template_url_is_one_line(tmp_path):
     assert line.startswith(f"Error: cannot get the template {url}: fatal: unable to access")
     assert "network" in line
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_relative_template_path_is_recorded_absolute_so_update_can_replay_it(tmp_path):
+    template = tmp_path / "tpl"
+    template.mkdir()
+    (template / "copier.yml").write_text("_answers_file: .fastapi-mvc.yml\n")
+    (template / "{{ _copier_conf.answers_file }}.jinja").write_text(
+        "{{ _copier_answers | to_nice_yaml }}"
+    )
+    run_ok("git", "init", "-q", template)
+    commit_as_user(template, "one")
+    run_ok("git", "tag", "1.0.0", cwd=template)
+    result = run_cli("new", "-n", "-I", "--use-repo", "tpl", "blog", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    answers = (tmp_path / "blog" / ".fastapi-mvc.yml").read_text()
+    assert f"_src_path: {tmp_path / 'tpl'}\n" in answers
