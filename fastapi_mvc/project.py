@@ -119,8 +119,14 @@ class Project:
 
     @property
     def venv(self) -> Path:
-        """The virtual environment `make install` creates."""
-        return self.root / ".venv"
+        """The virtual environment `make install` creates; for a project made by the original
+        fastapi-mvc without one, the Poetry environment it was installed into (compat.poetry)."""
+        local = self.root / ".venv"
+        if local.exists():
+            return local
+        from fastapi_mvc.compat.poetry import poetry_env
+
+        return poetry_env(self.root) or local
 
     def venv_bin(self, program: str) -> Path:
         return self.venv / "bin" / program

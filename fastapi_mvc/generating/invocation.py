@@ -64,10 +64,11 @@ class Edit(Protocol):
 @dataclass(frozen=True)
 class Change:
     """What an edit will do to its file: the status to report, and the file's new text (None:
-    leave the file as it is)."""
+    leave the file as it is), and a line to report below the status, if the edit has one."""
 
     status: Status | str
     text: str | None = None
+    note: str | None = None
 
 
 @runtime_checkable

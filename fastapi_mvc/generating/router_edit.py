@@ -15,7 +15,9 @@ module imported in sorted position, the way ruff's isort and black would write i
 
 Both changes are idempotent (`identical` when already there) and exactly reversible, so that
 generate-then-destroy leaves router.py byte-identical. Without the marker nothing is guessed:
-the edit is refused, with the line the user has to put back.
+the edit is refused, with the line the user has to put back. The one exception is a router made
+by the original fastapi-mvc (a Poetry project whose router has, after `APIRouter(...)`, only
+top-level `include_router(...)` calls): the marker is added below its last include, and reported.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ MARKER = "# fastapi-mvc: generated controllers are included above this line."
 LINE_LENGTH = 100
 _INDENT = "    "
 _SKIP = "pass -R/--skip-routes and include the router yourself"
+ORIGINAL_NOTE = (
+    "        note  {path} was made by the original fastapi-mvc and had no marker line; it was "
+    "added below the last include_router(...): keep it there"
+)
 
 
 @dataclass
@@ -63,11 +69,31 @@ class RouterRegistration(TextEdit):
     def planned_apply(self) -> Change:
         text = self._read()
         new = self._with_import(text)
+        note = None
+        if _marker_index(new) is None and self._made_by_original(new):
+            new, note = self._with_marker(new), ORIGINAL_NOTE.format(path=self.path.name)
         if not _includes(self._parse(new), self.module):
             new = self._with_include(new)
         if new == text:
             return Change(Status.IDENTICAL)
-        return Change(Status.INSERT, new)
+        return Change(Status.INSERT, new, note)
+
+    def _made_by_original(self, text: str) -> bool:
+        """The original's router shape, in a project the original made (its Poetry packaging),
+        so that a marker a user of ours deleted is never re-added."""
+        from fastapi_mvc.compat.poetry import made_by_original
+
+        root = self.path.parent.parent.parent
+        return _original_router_end(self._parse(text)) is not None and made_by_original(root)
+
+    def _with_marker(self, text: str) -> str:
+        """The original's router with our marker below its last statement."""
+        end = _original_router_end(self._parse(text))
+        lines = text.splitlines(keepends=True)
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += _newline(text)
+        lines.insert(end or len(lines), f"{MARKER}{_newline(text)}")
+        return "".join(lines)
 
     def _read(self) -> str:
         if self.path.is_dir():
@@ -252,6 +278,35 @@ def _uses(tree: ast.Module, name: str) -> int | None:
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
     ]
     return min(lines) if lines else None
+
+
+def _original_router_end(tree: ast.Module) -> int | None:
+    """The last line of a router shaped like the original fastapi-mvc's: an `APIRouter(...)`
+    assignment followed only by `<router>.include_router(...)` statements; None otherwise."""
+    body = tree.body
+    start = next(
+        (
+            index
+            for index, node in enumerate(body)
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and getattr(node.value.func, "id", None) == "APIRouter"
+        ),
+        None,
+    )
+    if start is None:
+        return None
+    rest = body[start + 1 :]
+    if not all(
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute)
+        and node.value.func.attr == "include_router"
+        for node in rest
+    ):
+        return None
+    last = body[-1]
+    return last.end_lineno or last.lineno
 
 
 def _marker_index(text: str) -> int | None:

@@ -121,6 +121,8 @@ def generate(invocation: Invocation, runtime: Runtime, console: Console) -> list
     for edit, change in changes:
         status = change.status if change else edit.apply(pretend=True)
         console.status(status, invocation.relative(edit.path))
+        if change and change.note:
+            console.info(change.note)
     if runtime.pretend:
         return planned
     transaction = Transaction(root=invocation.destination)

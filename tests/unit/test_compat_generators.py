@@ -7,33 +7,11 @@ import os
 import textwrap
 from pathlib import Path
 
-import copier
 import pytest
-from support import REPO_ROOT, assert_file, assert_no_file, run_generator, run_tool
+from compat_support import QUIET_OLD_TEMPLATE, original_generator
+from support import assert_file, assert_no_file, run_generator, run_tool
 
-ANCHOR = REPO_ROOT.parent / "shared" / "anchor"
-# The original templates ask for copier 6; they render the same with ours.
-pytestmark = pytest.mark.filterwarnings("ignore::copier.errors.OldTemplateWarning")
-
-
-def original_generator(folder: Path, name: str = "foo-bar") -> Path:
-    """What the original's `fastapi-mvc generate generator NAME` renders, into `folder`."""
-    copier.run_copy(
-        str(ANCHOR / "copier-generator.bundle"),
-        str(folder),
-        vcs_ref="0.4.1",
-        data={
-            "generator": name,
-            "repo_url": "https://example.com/generator.git",
-            "nix": False,
-            "github_actions": False,
-            "license": "MIT",
-            "copyright_date": "2022",
-        },
-        defaults=True,
-        quiet=True,
-    )
-    return folder
+pytestmark = pytest.mark.filterwarnings(QUIET_OLD_TEMPLATE)
 
 
 @pytest.fixture
