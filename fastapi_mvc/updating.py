@@ -124,6 +124,9 @@ def update(request: UpdateRequest) -> UpdateSummary:
 def plan(request: UpdateRequest) -> Plan:
     """Check everything before anything is written."""
     project = Project.find(request.root)
+    from fastapi_mvc.compat.moving import refuse_original_update
+
+    refuse_original_update(project)
     if not git.is_repository(project.root):
         raise UsageError(
             f"{project.root} is not a git repository",
