@@ -37,6 +37,9 @@ OPTION_SETS = {
     "no-codecov": ("--skip-codecov",),
     "no-nix": ("--skip-nix",),
     "no-vagrantfile": ("--skip-vagrantfile",),
+    # "all" has the default database, SQLite.
+    "postgresql": ("--database", "postgresql"),
+    "no-database": ("--database", "none"),
 }
 TEMPLATE = REPO_ROOT / "template" / "project"
 # Kubernetes versions the manifests must be valid for: an old supported one and the newest.
@@ -109,6 +112,9 @@ def test_files_follow_the_options(project):
         "image.nix": on["nix"],
         "docs/nix.rst": on["nix"],
         "Vagrantfile": on["vagrantfile"],
+        "alembic.ini": on["database"] != "none",
+        "migrations/env.py": on["database"] != "none",
+        "charts/demo/templates/database.yaml": on["helm"] and on["database"] != "none",
         "Dockerfile": True,
         ".dockerignore": True,
         ".yamllint": True,
@@ -134,16 +140,26 @@ def test_files_follow_the_options(project):
 def test_chart_templates_and_workflows_are_copied_verbatim(projects):
     """Helm templates and workflows are plain files: no Jinja in them, nothing escaped."""
     template_charts = TEMPLATE / "charts" / "{{chart_name}}" / "templates"
-    rendered = projects["all"] / "charts" / "demo" / "templates"
+    renderings = [
+        projects[name] / "charts" / "demo" / "templates" for name in ("all", "no-database")
+    ]
     files = sorted(
         p.relative_to(template_charts) for p in template_charts.rglob("*") if p.is_file()
     )
     assert files, "the chart has no templates"
     for relative in files:
         assert relative.suffix != ".jinja", f"chart template {relative} is rendered by Jinja"
-        assert (rendered / relative).read_bytes() == (template_charts / relative).read_bytes()
+        # A template with a condition in its name (one file per database answer) is copied
+        # under the name without it, into the projects of that answer.
+        name = relative.with_name(re.sub(r"\{%.*?%\}", "", relative.name))
+        source = (template_charts / relative).read_bytes()
+        assert any(
+            (rendered / name).is_file() and (rendered / name).read_bytes() == source
+            for rendered in renderings
+        ), f"{relative} is not copied verbatim"
     templated = sorted(p.name for p in (TEMPLATE / "charts" / "{{chart_name}}").glob("*.jinja"))
-    assert templated == ["Chart.yaml.jinja", "values.yaml.jinja"]
+    # values.schema.json is JSON, not a Helm template: it describes `database` only with one.
+    assert templated == ["Chart.yaml.jinja", "values.schema.json.jinja", "values.yaml.jinja"]
     for path in (TEMPLATE / ".github").rglob("*"):
         if path.is_file():
             assert "{% raw %}" not in path.read_text(), path
@@ -202,7 +218,10 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
         "template", "rel", chart, "--namespace", "web", cwd=chart_project, home=tmp_path
     ).stdout
     kinds = by_kind(validate_manifests(rendered, chart_project))
-    assert set(kinds) == {"ServiceAccount", "ConfigMap", "Service", "Deployment", "Pod"}
+    database = answers(chart_project)["database"] != "none"
+    assert set(kinds) == {"ServiceAccount", "ConfigMap", "Service", "Deployment", "Pod"} | (
+        {"Secret", "Job"} if database else set()
+    )
 
     deployment = kinds["Deployment"]
     pod = deployment["spec"]["template"]["spec"]
@@ -224,7 +243,11 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
     assert "checksum/config" in deployment["spec"]["template"]["metadata"]["annotations"]
 
     config = kinds["ConfigMap"]
-    assert container["envFrom"] == [{"configMapRef": {"name": config["metadata"]["name"]}}]
+    secrets = [{"secretRef": {"name": "rel-demo-database"}}] if database else []
+    assert container["envFrom"] == [
+        {"configMapRef": {"name": config["metadata"]["name"]}},
+        *secrets,
+    ]
     assert config["data"] and all(key.startswith("FASTAPI_") for key in config["data"])
     (port,) = container["ports"]
     assert config["data"]["FASTAPI_BIND"] == f"0.0.0.0:{port['containerPort']}"
@@ -250,6 +273,57 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
 
 def pod_labels(deployment: dict) -> dict:
     return deployment["spec"]["template"]["metadata"]["labels"]
+
+
+@pytest.mark.parametrize("name", ["all", "postgresql"])
+def test_helm_migrates_before_the_release_with_the_url_from_a_secret(projects, name, tmp_path):
+    project = projects[name]
+    scheme = {"all": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}[name]
+    rendered = helm("template", "rel", "charts/demo", cwd=project, home=tmp_path).stdout
+    kinds = by_kind(validate_manifests(rendered, project))
+    secret, job = kinds["Secret"], kinds["Job"]
+    assert secret["stringData"]["FASTAPI_DATABASE_URL"].startswith(f"{scheme}://")
+    # Hooks, the Secret first: the release's own resources do not exist before the migrations.
+    hooks = [resource["metadata"]["annotations"] for resource in (secret, job)]
+    assert [hook["helm.sh/hook"] for hook in hooks] == ["pre-install,pre-upgrade"] * 2
+    assert int(hooks[0]["helm.sh/hook-weight"]) < int(hooks[1]["helm.sh/hook-weight"])
+    (migrate,) = job["spec"]["template"]["spec"]["containers"]
+    assert migrate["args"] == ["db", "migrate"]
+    assert migrate["envFrom"] == [{"secretRef": {"name": secret["metadata"]["name"]}}]
+    assert (
+        migrate["image"]
+        == kinds["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"]
+    )
+    # The Service never sends requests to the migrations' pod.
+    selector = kinds["Service"]["spec"]["selector"].items()
+    assert not selector <= job["spec"]["template"]["metadata"]["labels"].items()
+
+    own = helm(
+        "template",
+        "rel",
+        "charts/demo",
+        "--set",
+        "database.existingSecret=db-url",
+        cwd=project,
+        home=tmp_path,
+    ).stdout
+    kinds = by_kind(validate_manifests(own, project))
+    assert "Secret" not in kinds
+    assert {"secretRef": {"name": "db-url"}} in kinds["Job"]["spec"]["template"]["spec"][
+        "containers"
+    ][0]["envFrom"]
+    no_url = helm(
+        "template",
+        "rel",
+        "charts/demo",
+        "--set",
+        "database.url=",
+        cwd=project,
+        home=tmp_path,
+        check=False,
+    )
+    assert no_url.returncode != 0
+    assert "set database.url or database.existingSecret" in no_url.stderr
 
 
 def test_helm_ingress_and_autoscaling(chart_project, tmp_path):
@@ -735,6 +809,7 @@ def test_docs_build_for_each_option_set(project, installed_project, tmp_path):
     api = (tmp_path / "html" / "api.html").read_text()
     assert ("demo.app.utils.redis" in api) == on["redis"]
     assert ("demo.app.utils.aiohttp_client" in api) == on["aiohttp"]
+    assert ("demo.app.database" in api) == (on["database"] != "none")
 
 
 @pytest.mark.parametrize("name", sets_with("vagrantfile"))
