@@ -189,7 +189,7 @@ def test_a_project_made_by_the_original_in_its_poetry_env_gets_a_controller_that
     assert generated.returncode == 0, generated.stderr
     routes = run_tool("routes", cwd=project, env=env)
     assert routes.returncode == 0, routes.stderr
-    assert "/api/death-star/status" in routes.stdout or "/api/death_star/status" in routes.stdout
+    assert "/api/death-star/status" in routes.stdout  # kebab-case, on purpose (C08)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "fastapi_mvc", "run", "--port", str(port)],
@@ -201,6 +201,7 @@ def test_a_project_made_by_the_original_in_its_poetry_env_gets_a_controller_that
     )
     try:
         assert _get_json(port, "/api/ready", server) == {"status": "ok"}
+        assert _get_json(port, "/api/death-star/status", server) == {"action": "status"}
     finally:
         os.kill(server.pid, signal.SIGTERM)
         server.communicate(timeout=30)
