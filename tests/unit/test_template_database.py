@@ -36,7 +36,7 @@ DATABASE_FILES = [
     "tests/unit/db/test_seeds.py",
 ]
 # Names that must not appear anywhere in a project without a database.
-DATABASE_WORDS = ("sqlalchemy", "alembic", "aiosqlite", "asyncpg", "FASTAPI_DATABASE", "migrations")
+DATABASE_WORDS = ("sqlalchemy", "alembic", "aiosqlite", "asyncpg", "migrations")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,8 @@ def test_a_new_project_has_sqlite_by_default(pristine: Path) -> None:
     assert_file(
         pristine / "demo/config/database.py",
         r"PROJECT_ROOT = Path\(__file__\)\.resolve\(\)\.parents\[2\]",
-        r"sqlite\+aiosqlite:///\{PROJECT_ROOT / 'var' / 'demo\.sqlite3'\}",
+        r'DATABASE_FILE = PROJECT_ROOT / "var" / "demo\.sqlite3"',
+        r'DEFAULT_URL = f"sqlite\+aiosqlite:///\{DATABASE_FILE\}"',
     )
     assert_file(pristine / ".gitignore", r"^/var/\*$", r"^!/var/\.gitkeep$")
     assert_file(pristine / "Makefile", *(rf"^db-{t}:" for t in ("migrate", "rollback", "status")))
