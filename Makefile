@@ -1,6 +1,8 @@
 .DEFAULT_GOAL := help
 VENV := .venv
 PYTEST_ARGS ?=
+# Test processes: each takes whole modules (their module-scoped projects are installed once).
+JOBS ?= 3
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help setup test unit-test integration-test lint bench release-template
@@ -12,7 +14,7 @@ setup:  ## Install system packages, the tool (editable, with dev deps) and the v
 	bash .ci/setup.sh
 
 test: setup  ## Run the whole test suite (unit + integration); PYTEST_ARGS="..." narrows it
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 unit-test: setup  ## Run the unit tests only (no project is pip-installed)
 	$(VENV)/bin/python -m pytest tests/unit
