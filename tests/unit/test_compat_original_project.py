@@ -73,3 +73,13 @@ def test_a_router_the_user_changed_beyond_includes_is_refused_not_guessed(legacy
     assert result.returncode == 2
     assert "the marker line is missing" in result.stderr
     assert source_checksum(legacy) == before
+
+
+def test_update_refuses_up_front_naming_what_works(legacy: Path) -> None:
+    before = source_checksum(legacy)
+    result = run_tool("update", "-n", cwd=legacy)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "was made by the original fastapi-mvc" in result.stderr
+    assert "coming-from-the-original.md" in result.stderr
+    assert source_checksum(legacy) == before
