@@ -129,10 +129,11 @@ def discover(start: Path | None = None, environ: Mapping[str, str] | None = None
                 continue
             seen.add(folder)
             try:
-                if is_original(folder):
-                    generator = load_original(folder, origin)
-                else:
-                    generator = Generator.load(folder, origin)
+                generator = (
+                    load_original(folder, origin)
+                    if is_original(folder)
+                    else Generator.load(folder, origin)
+                )
             except BrokenGenerator as error:
                 catalog.entries.append(Entry(folder.name, origin, problem=error))
                 catalog.problems.setdefault(folder.name, error)
