@@ -150,8 +150,12 @@ def main() -> None:
     processes: list[subprocess.Popen] = []
     try:
         project = args.project.resolve() if args.project else install(scratch)
-        package = project.name.replace("-", "_").lower()
-        script = project / ".venv" / "bin" / project.name
+        answers = dict(
+            line.split(": ", 1)
+            for line in (project / ".fastapi-mvc.yml").read_text().splitlines()
+            if ": " in line and not line.startswith("#")
+        )
+        package, script = answers["package_name"], project / ".venv/bin" / answers["script_name"]
         launcher = scratch / "launch.py"
         launcher.write_text(LAUNCHER.replace("PACKAGE", package))
         redis_port, web_port = free_port(), free_port()
