@@ -73,6 +73,8 @@ TABLE = [
     case("B06", "generate gen --help", "project", 0, "--skip-nix"),
     case("B07", "generate foobar --help", "generators", 0, "Creates a dummy", FIXED),
     case("B08", "generate foo --help", "generators", 0, "Creates a dummy", FIXED),
+    case("B09", "generate my-controller --help", "generators", 0, "Makes my controller", FIXED),
+    case("B10", "generate my-ctl --help", "generators", 0, "Makes my controller", FIXED),
     case("B11", "generate notexist --help", "project", 2, "unknown generator 'notexist'"),
     case("B12", "generate", "project", 0, "controller"),
     case("B15", "generate script --help", "project", 0, "NAME"),
@@ -119,8 +121,31 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     with_generators = new_project(base / "with-generators", "demo", "--skip-git")
     original_generator(with_generators / "lib" / "generators" / "foobar", "foobar")
     original_generator(base / "shared" / "foobar", "foobar")
+    hand_written_generator(with_generators / "lib" / "generators" / "my_controller")
     original = original_project(base / "original", "0.6.1")
     return {"project": ours, "generators": with_generators, "original": original, "base": base}
+
+
+# A generator in the original's format as its docs describe writing one by hand: click name
+# `my-controller` (from the function), folder `my_controller`, an alias, hidden from its listing.
+HAND_WRITTEN = {
+    "__init__.py": "from .my_controller import my_controller\n\ngenerator = my_controller\n",
+    "my_controller.py": (
+        "import click\n"
+        "from fastapi_mvc.cli import GeneratorCommand\n\n\n"
+        '@click.command(cls=GeneratorCommand, alias="my-ctl", hidden=True, '
+        'help="Makes my controller.")\n'
+        '@click.argument("NAME")\n'
+        "def my_controller(name: str) -> None:\n"
+        '    click.echo(f"my controller {name}")\n'
+    ),
+}
+
+
+def hand_written_generator(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for name, text in HAND_WRITTEN.items():
+        (folder / name).write_text(text)
 
 
 def place(pristine: dict[str, Path], where: str, tmp_path: Path) -> Path:
