@@ -8,5 +8,10 @@ command>`, built with `fastapi_mvc.cli.GeneratorCommand` and helpers from `fasta
 - `generators`: recognising such a folder without running it, and running its click command.
 - `project_api`: the helpers its code calls (`require_fastapi_mvc_project`, ...).
 
-Nothing here is used by our own generators; see docs/coming-from-the-original.md.
+And for projects the original made (Poetry packaging, a router without our marker):
+
+- `poetry`: telling such a project from ours, and finding its Poetry environment for run/routes.
+- `moving`: what `update` says about such a project instead of trying.
+
+Nothing here is used by our own generators or projects; see docs/coming-from-the-original.md.
 """
