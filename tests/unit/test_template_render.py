@@ -185,9 +185,10 @@ def test_router_has_the_shape_the_controller_generator_edits(renders: dict[str, 
     body = router.split('"""', 2)[2]
     assert body == (
         "\n\nfrom fastapi import APIRouter\n\n"
-        "from shop_api.app.controllers import ready\n\n"
+        "from shop_api.app.controllers import primes, ready\n\n"
         'root_api_router = APIRouter(prefix="/api")\n\n'
         "root_api_router.include_router(ready.router)\n"
+        "root_api_router.include_router(primes.router)\n"
         "# fastapi-mvc: generated controllers are included above this line.\n"
     )
     assert_file(
