@@ -37,6 +37,7 @@ OPTION_SETS = {
     "no-codecov": ("--skip-codecov",),
     "no-nix": ("--skip-nix",),
     "no-vagrantfile": ("--skip-vagrantfile",),
+    "no-jobs": ("--skip-jobs",),
     # "all" has the default database, SQLite.
     "postgresql": ("--database", "postgresql"),
     "no-database": ("--database", "none"),
