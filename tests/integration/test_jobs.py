@@ -9,6 +9,8 @@ One installed project (the session's `installed_project`, every feature on, left
 - SIGTERM lets the running job finish before the worker exits 0;
 - Redis stopped: the endpoint and /api/ready answer 502 in the envelope, and 200 once Redis is
   back; more pending jobs than FASTAPI_JOBS_MAX_PENDING: 503 with Retry-After;
+- without Redis (FASTAPI_USE_REDIS=false, the default) the jobs run inside the web process and
+  /api/ready answers 200; `worker` refuses in one line, exit 2;
 - `worker` with a broker that does not answer: one line with the password masked, exit 1;
 - `generate job`, then the generated unit test passes through the in-memory broker.
 
@@ -107,6 +109,8 @@ class Stack:
         self.env = {
             **os.environ,
             "PYTHONPATH": str(scratch),
+            # Without it the jobs would run inside the web process, with no worker.
+            "FASTAPI_USE_REDIS": "true",
             "FASTAPI_REDIS_PORT": str(self.redis_port),
             "FASTAPI_REDIS_TIMEOUT": "1",
             # A killed worker's retryable job is taken up again after 3 s (it runs for 1.5 s).
@@ -336,6 +340,32 @@ def test_a_worker_without_its_broker_says_so_in_one_line(stack: Stack) -> None:
     [line] = (done.stdout + done.stderr).splitlines()
     assert line.startswith("Error: the job broker at redis://:***@127.0.0.1:")
     assert "hunter2" not in line
+
+
+def test_without_redis_the_jobs_run_in_the_web_process(stack: Stack) -> None:
+    # No worker here, and FASTAPI_REDIS_PORT names a port nothing listens on.
+    server, base = stack.serve(
+        workers=1, FASTAPI_USE_REDIS="false", FASTAPI_REDIS_PORT=str(free_port())
+    )
+    try:
+        ready = get(base + "/api/ready")
+        counted = get(base + "/api/primes/count?limit=100")
+    finally:
+        stop_process(server)
+    assert ready[0] == 200, ready[2]
+    assert counted[0] == 200, counted[2]
+    assert json.loads(counted[2])["count"] == 25
+
+
+def test_without_redis_a_worker_refuses_in_one_line(stack: Stack) -> None:
+    script = stack.project / ".venv" / "bin" / "demo"
+    env = {**stack.env, "FASTAPI_USE_REDIS": "false"}
+    done = subprocess.run(
+        [str(script), "worker"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    [line] = (done.stdout + done.stderr).splitlines()
+    assert "FASTAPI_USE_REDIS=true" in line and "FASTAPI_JOBS_BROKER_URL" in line
 
 
 def test_a_generated_job_passes_its_own_unit_test(stack: Stack, tmp_path: Path) -> None:

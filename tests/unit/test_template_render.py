@@ -179,20 +179,28 @@ def test_python_parses_and_passes_black_and_ruff(renders: dict[str, Path], varia
     check_formatting(project)
 
 
-def test_router_has_the_shape_the_controller_generator_edits(renders: dict[str, Path]) -> None:
-    project = renders["full"]
-    router = (project / "shop_api/app/router.py").read_text()
+@pytest.mark.parametrize("variant", ["full", "bare"])
+def test_router_has_the_shape_the_controller_generator_edits(
+    renders: dict[str, Path], variant: str
+) -> None:
+    # With jobs (the full project) the router also serves the primes example's controller.
+    project = renders[variant]
+    name = package(project)
+    router = (project / name / "app/router.py").read_text()
     body = router.split('"""', 2)[2]
+    controllers, primes = ("primes, ready", "root_api_router.include_router(primes.router)\n")
+    if variant == "bare":
+        controllers, primes = ("ready", "")
     assert body == (
         "\n\nfrom fastapi import APIRouter\n\n"
-        "from shop_api.app.controllers import primes, ready\n\n"
+        f"from {name}.app.controllers import {controllers}\n\n"
         'root_api_router = APIRouter(prefix="/api")\n\n'
         "root_api_router.include_router(ready.router)\n"
-        "root_api_router.include_router(primes.router)\n"
+        f"{primes}"
         "# fastapi-mvc: generated controllers are included above this line.\n"
     )
     assert_file(
-        project / "shop_api/app/controllers/ready.py",
+        project / name / "app/controllers/ready.py",
         r'^router = APIRouter\(tags=\["ready"\]\)$',
         r'^    "/ready",$',
     )
