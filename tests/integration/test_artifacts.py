@@ -203,7 +203,20 @@ def validate_manifests(text: str, cwd: Path) -> list[dict]:
 
 
 def by_kind(docs: list[dict]) -> dict[str, dict]:
-    return {doc["kind"]: doc for doc in docs}
+    """The resources by kind; the worker's Deployment and HPA (`rel-demo-worker`) are left to
+    `worker`: each kind is otherwise rendered once."""
+    return {doc["kind"]: doc for doc in docs if not is_worker(doc)}
+
+
+def is_worker(doc: dict) -> bool:
+    return doc["metadata"]["name"].endswith("-worker")
+
+
+def worker(docs: list[dict], kind: str) -> dict | None:
+    """The background-job workers' resource of `kind`, if the rendering has one."""
+    found = [doc for doc in docs if doc["kind"] == kind and is_worker(doc)]
+    assert len(found) <= 1, found
+    return found[0] if found else None
 
 
 @pytest.fixture(params=sets_with("helm"))
@@ -218,11 +231,13 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
     rendered = helm(
         "template", "rel", chart, "--namespace", "web", cwd=chart_project, home=tmp_path
     ).stdout
-    kinds = by_kind(validate_manifests(rendered, chart_project))
+    docs = validate_manifests(rendered, chart_project)
+    kinds = by_kind(docs)
     database = answers(chart_project)["database"] != "none"
     assert set(kinds) == {"ServiceAccount", "ConfigMap", "Service", "Deployment", "Pod"} | (
         {"Secret", "Job"} if database else set()
     )
+    assert kinds["Deployment"]["metadata"]["name"] == "rel-demo"
 
     deployment = kinds["Deployment"]
     pod = deployment["spec"]["template"]["spec"]
@@ -270,6 +285,30 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
     service = kinds["Service"]
     url = f"http://{service['metadata']['name']}:{service['spec']['ports'][0]['port']}/api/ready"
     assert url in test_pod["spec"]["containers"][0]["args"]
+
+    # With background jobs, their workers: a Deployment of their own, from the same image.
+    workers = worker(docs, "Deployment")
+    assert (workers is not None) == answers(chart_project).get("jobs", False)
+    if workers is None:
+        return
+    assert worker(docs, "HorizontalPodAutoscaler") is None
+    assert workers["spec"]["replicas"] >= 1
+    worker_pod = workers["spec"]["template"]["spec"]
+    (process,) = worker_pod["containers"]
+    assert process["image"] == container["image"]
+    assert process["args"][0] == "worker"
+    # No HTTP server: no readiness probe, and liveness checks the taskiq main process's children.
+    assert "readinessProbe" not in process
+    assert "/proc/1/task/1/children" in process["livenessProbe"]["exec"]["command"][-1]
+    assert process["resources"]["requests"] and process["resources"]["limits"]
+    assert process["securityContext"] == security
+    assert worker_pod["securityContext"] == pod["securityContext"]
+    assert {"name": "tmp", "mountPath": "/tmp"} in process["volumeMounts"]
+    assert process["envFrom"] == container["envFrom"]
+    grace = int(process["args"][process["args"].index("--grace") + 1])
+    assert worker_pod["terminationGracePeriodSeconds"] > grace
+    # The Service never sends requests to the workers.
+    assert not kinds["Service"]["spec"]["selector"].items() <= pod_labels(workers).items()
 
 
 def pod_labels(deployment: dict) -> dict:
@@ -339,12 +378,32 @@ def test_helm_ingress_and_autoscaling(chart_project, tmp_path):
     rendered = helm(
         "template", "rel", chart, *set_args(values), cwd=chart_project, home=tmp_path
     ).stdout
-    kinds = by_kind(validate_manifests(rendered, chart_project))
+    docs = validate_manifests(rendered, chart_project)
+    kinds = by_kind(docs)
     assert {"Ingress", "HorizontalPodAutoscaler"} <= set(kinds)
     assert "replicas" not in kinds["Deployment"]["spec"]  # the autoscaler owns it
     hpa = kinds["HorizontalPodAutoscaler"]["spec"]
     assert hpa["scaleTargetRef"]["name"] == kinds["Deployment"]["metadata"]["name"]
     assert [m["resource"]["name"] for m in hpa["metrics"]] == ["cpu", "memory"]
+    # The workers scale on their own, and only when asked to.
+    workers = worker(docs, "Deployment")
+    assert worker(docs, "HorizontalPodAutoscaler") is None
+    if workers is not None:
+        assert workers["spec"]["replicas"] >= 1
+        scaled = helm(
+            "template",
+            "rel",
+            chart,
+            "--set",
+            "worker.autoscaling.enabled=true",
+            cwd=chart_project,
+            home=tmp_path,
+        ).stdout
+        docs = validate_manifests(scaled, chart_project)
+        assert "replicas" not in worker(docs, "Deployment")["spec"]
+        worker_hpa = worker(docs, "HorizontalPodAutoscaler")["spec"]
+        assert worker_hpa["scaleTargetRef"]["name"] == workers["metadata"]["name"]
+        assert "HorizontalPodAutoscaler" not in by_kind(docs)
     rule = kinds["Ingress"]["spec"]["rules"][0]
     assert (
         rule["http"]["paths"][0]["backend"]["service"]["name"]
@@ -529,8 +588,13 @@ def test_dockerfile_is_multi_stage_distroless_non_root(project):
         assert re.fullmatch(r"\S+@sha256:[0-9a-f]{64}( AS \w+)?", stage[0][1]), stage[0]
     assert final[0][1].startswith("gcr.io/distroless/python3-debian12")
     final_keywords = dict(final)
-    # Only the virtual environment comes in, from the build stage.
-    assert [rest for keyword, rest in final if keyword == "COPY"] == ["--from=build /venv /venv"]
+    # Only the virtual environment comes in, from the build stage, and with a database the
+    # migrations that `demo db migrate` (the chart's migrations Job) runs.
+    migrations = ["alembic.ini ./", "migrations/ migrations/"]
+    assert [rest for keyword, rest in final if keyword == "COPY"] == [
+        "--from=build /venv /venv",
+        *(migrations if answers(project)["database"] != "none" else []),
+    ]
     assert not any(keyword == "RUN" for keyword, _ in final)
     user = final_keywords["USER"]
     assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", user), user
@@ -553,13 +617,16 @@ def test_dockerfile_is_multi_stage_distroless_non_root(project):
 
 def test_dockerfile_dependency_step_and_context(project, tmp_path):
     """The build stage's own commands, run on exactly the files the build context holds."""
-    build = stages(dockerfile_instructions(project / "Dockerfile"))[0]
+    build, final = stages(dockerfile_instructions(project / "Dockerfile"))
     context = copy_context(project, tmp_path / "context")
     names = sorted(p.relative_to(context).parts[0] for p in context.rglob("*") if p.is_file())
-    assert set(names) == {"LICENSE", "README.md", "pyproject.toml", "demo"}
+    database = answers(project)["database"] != "none"
+    assert set(names) == {"LICENSE", "README.md", "pyproject.toml", "demo"} | (
+        {"alembic.ini", "migrations"} if database else set()
+    )
     assert not list(context.rglob("__pycache__"))
-    for keyword, rest in build:
-        if keyword == "COPY":
+    for keyword, rest in build + final:
+        if keyword == "COPY" and not rest.startswith("--from="):
             for source in rest.split()[:-1]:
                 assert list(context.glob(source.rstrip("/"))), f"COPY {source}: not in context"
     # The one-liner that lists the dependencies for the cached layer.
