@@ -37,6 +37,10 @@ _LEAKY_VARIABLES = (
     "FMVC_PATH",
     "PYTHONPATH",
     "VIRTUAL_ENV",
+    # CI's clean environment writes bytecode: so must every run.
+    "PYTHONDONTWRITEBYTECODE",
+    # Read once by this session; a generated project's own pytest must not inherit it.
+    "PYTEST_ADDOPTS",
 )
 
 
@@ -58,6 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
     pip_cache = _real_pip_cache()
     for name in _LEAKY_VARIABLES:
         os.environ.pop(name, None)
+    sys.dont_write_bytecode = False  # as without PYTHONDONTWRITEBYTECODE, in this process too
     os.environ.update(
         {
             "HOME": str(home),

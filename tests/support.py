@@ -218,8 +218,8 @@ def postgres_bin(program: str) -> Path:
 def start_postgres(port: int, data_dir: Path) -> subprocess.Popen:
     """A real, throw-away PostgreSQL on loopback `port`, once it accepts connections.
 
-    The cluster (trust authentication, superuser `postgres`, database `postgres`) and its Unix
-    socket live in `data_dir`. PostgreSQL refuses to run as root: as root it runs as the
+    The cluster (trust authentication, superuser `postgres`, database `postgres`) lives in
+    `data_dir`; it listens on TCP only. PostgreSQL refuses to run as root: as root it runs as the
     `postgres` user, otherwise as the current user. Stop it with `stop_process`, by its PID.
     """
     as_postgres: list[str] = []
@@ -233,7 +233,8 @@ def start_postgres(port: int, data_dir: Path) -> subprocess.Popen:
         run_ok(*as_postgres, *initdb, "--no-sync", "--no-locale", "-E", "UTF8", timeout=120)
     # setpriv execs: the PID is postgres itself, so stop_process signals the server.
     command = [str(postgres_bin("postgres")), "-D", str(data_dir), "-c", "fsync=off"]
-    listen = ["-h", "127.0.0.1", "-p", str(port), "-k", str(data_dir)]
+    # TCP only: a Unix socket path must fit in 107 bytes, which pytest's folders do not.
+    listen = ["-h", "127.0.0.1", "-p", str(port), "-k", ""]
     log = data_dir / "server.log"
     with log.open("ab") as output:
         server = subprocess.Popen(

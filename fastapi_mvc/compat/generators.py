@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import re
 import sys
 from collections.abc import Sequence
-from contextlib import chdir
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,15 +129,19 @@ def run_original(
 ) -> None:
     """Import the generator's package and run its click command with `argv`, at `root`."""
     command = _import(generator)
-    with chdir(root or Path.cwd()):
-        try:
-            command.main(args=list(argv), prog_name=prog, standalone_mode=False)
-        except click.UsageError as error:
-            raise UsageError(error.format_message(), f"see `{prog} --help`") from None
-        except click.Abort:
-            raise FastapiMvcError(f"{generator.name} was aborted") from None
-        except click.ClickException as error:
-            raise FastapiMvcError(error.format_message()) from None
+    # contextlib.chdir is Python 3.11+; the tool supports 3.10.
+    previous = Path.cwd()
+    os.chdir(root or previous)
+    try:
+        command.main(args=list(argv), prog_name=prog, standalone_mode=False)
+    except click.UsageError as error:
+        raise UsageError(error.format_message(), f"see `{prog} --help`") from None
+    except click.Abort:
+        raise FastapiMvcError(f"{generator.name} was aborted") from None
+    except click.ClickException as error:
+        raise FastapiMvcError(error.format_message()) from None
+    finally:
+        os.chdir(previous)
 
 
 def _import(generator: OriginalGenerator) -> click.Command:
