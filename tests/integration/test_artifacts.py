@@ -116,6 +116,8 @@ def test_files_follow_the_options(project):
         "alembic.ini": on["database"] != "none",
         "migrations/env.py": on["database"] != "none",
         "charts/demo/templates/database.yaml": on["helm"] and on["database"] != "none",
+        "charts/demo/templates/worker-deployment.yaml": on["helm"] and on.get("jobs", False),
+        "charts/demo/templates/worker-hpa.yaml": on["helm"] and on.get("jobs", False),
         "Dockerfile": True,
         ".dockerignore": True,
         ".yamllint": True,
@@ -616,7 +618,7 @@ def test_dockerfile_is_multi_stage_distroless_non_root(project):
 
 
 def test_dockerfile_dependency_step_and_context(project, tmp_path):
-    """The build stage's own commands, run on exactly the files the build context holds."""
+    """The Dockerfile's commands, run on exactly the files the build context holds."""
     build, final = stages(dockerfile_instructions(project / "Dockerfile"))
     context = copy_context(project, tmp_path / "context")
     names = sorted(p.relative_to(context).parts[0] for p in context.rglob("*") if p.is_file())
