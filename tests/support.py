@@ -141,6 +141,8 @@ def commit_as_user(root: Path, message: str = "edit") -> None:
 BUILD_OUTPUT = frozenset(
     {".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", "htmlcov", ".coverage"}
     | {"coverage.xml"}
+    # The SQLite database a served project writes (git ignores it too).
+    | {"var"}
 )
 
 

@@ -180,8 +180,11 @@ def test_make_help_lists_every_target(project: Path) -> None:
     targets += ["typecheck", "docs", "image", "clean", "help"]
     # The original fastapi-mvc's targets that users script against.
     targets += ["show-version", "build", "mypy"]
-    if (project / project.name.replace("-", "_") / "app" / "utils" / "redis.py").exists():
+    package = project / project.name.replace("-", "_")
+    if (package / "app" / "utils" / "redis.py").exists():
         targets.append("dev-env")
+    if (package / "app" / "jobs").is_dir():
+        targets.append("worker")
     listed = {line.split()[0] for line in output.splitlines()[1:] if line.startswith("  ")}
     # The database's own tasks (db-migrate, ...) come with a database.
     assert {target for target in listed if not target.startswith("db-")} == set(targets), output
