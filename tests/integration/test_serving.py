@@ -550,7 +550,7 @@ def test_schemathesis_finds_no_500_and_no_schema_violation(
     assert done.returncode == 0, output
     operations = sum(len(methods) for methods in schema["paths"].values())
     tested = re.search(r"Tested:\s+(\d+)", output)
-    assert tested and int(tested.group(1)) == operations == 4, output
+    assert tested and int(tested.group(1)) == operations, output  # every operation tested
 
 
 # -- bad input -----------------------------------------------------------------------------------
