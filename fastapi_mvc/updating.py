@@ -109,8 +109,9 @@ def update(request: UpdateRequest) -> UpdateSummary:
     try:
         with _stop_on_signals(), tempfile.TemporaryDirectory(prefix="fastapi-mvc-update.") as tmp:
             scratch = Path(tmp)
-            copy, head = _update_a_copy(checked, request, scratch)
-            changes = _read_back(checked, copy, head, scratch, summary)
+            with _library_temporaries_in(scratch / "tmp"):
+                copy, head = _update_a_copy(checked, request, scratch)
+                changes = _read_back(checked, copy, head, scratch, summary)
             if not request.pretend:
                 _apply(git.top_level(checked.project.root), copy, changes)
     except _Stopped as stopped:
@@ -422,6 +423,18 @@ def _prune_empty_parents(top: Path, path: Path) -> None:
         if parent == top or not parent.is_relative_to(top) or any(parent.iterdir()):
             return
         parent.rmdir()
+
+
+@contextmanager
+def _library_temporaries_in(directory: Path) -> Iterator[None]:
+    """Copier's template clones go under our scratch directory, so a signal cannot orphan them."""
+    directory.mkdir()
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(directory)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
 
 
 @contextmanager
