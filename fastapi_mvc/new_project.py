@@ -376,8 +376,11 @@ def run_copier(src_path: str, dst_path: Path, **options: Any) -> None:
     from jinja2 import TemplateError
     from plumbum import ProcessExecutionError
 
+    from fastapi_mvc import copier_git
+
     try:
-        copier.run_copy(src_path, dst_path, **options)
+        with copier_git.asked_once():
+            copier.run_copy(src_path, dst_path, **options)
     except UnsafeTemplateError as error:
         raise UsageError(
             f"the template {src_path} wants to run code ({error})",

@@ -1,0 +1,100 @@
+"""copier asks git for core.fileMode once per run, not once per file, with the same outcome.
+
+These tests fail when copier changes underneath fastapi_mvc.copier_git: the method it answers
+for gone or with another signature, copier asking another question, or `new` starting many git
+processes again. Then read copier's changelog and adapt (or drop) the module.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import copier
+from copier._main import Worker
+from support import run_ok, run_tool
+
+from fastapi_mvc import copier_git
+
+IDENTITY = ("-c", "user.name=T", "-c", "user.email=t@example.com")
+
+
+def git_logging_to(directory: Path, log: Path) -> dict[str, str]:
+    """An environment whose `git` is a shim that notes each call in `log` and runs the real one."""
+    real = shutil.which("git")
+    assert real is not None
+    shim = directory / "git"
+    shim.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    shim.chmod(0o755)
+    return {"PATH": f"{directory}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_the_method_it_answers_for_is_copiers_and_asks_for_core_file_mode() -> None:
+    method = getattr(Worker, copier_git.METHOD)
+    assert tuple(inspect.signature(method).parameters) == copier_git.PARAMETERS
+    source = inspect.getsource(method)
+    assert '"config", "--type=bool", "--get", "core.fileMode"' in source
+    assert copier_git.applies(), "this copier is outside the versions copier_git was made for"
+
+
+def test_new_starts_a_handful_of_git_processes_not_one_per_file(
+    pristine: Path, tmp_path: Path
+) -> None:
+    """(With the template cache made, by the pristine project's `new`: a first run makes it.)"""
+    shims, log = tmp_path / "bin", tmp_path / "git.log"
+    shims.mkdir()
+    result = run_tool(
+        "new", "-n", "-I", "-q", "--skip-git", "demo", cwd=tmp_path, env=git_logging_to(shims, log)
+    )
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    rendered = sum(1 for path in (tmp_path / "demo").rglob("*") if path.is_file())
+    assert rendered > 80
+    assert [call for call in calls if "core.fileMode" in call] == [
+        "config --type=bool --get core.fileMode"
+    ]
+    assert len(calls) < 20, calls
+
+
+def test_the_block_leaves_copier_as_it_was(tmp_path: Path) -> None:
+    before = getattr(Worker, copier_git.METHOD)
+    with copier_git.asked_once():
+        assert getattr(Worker, copier_git.METHOD) is not before
+    assert getattr(Worker, copier_git.METHOD) is before
+
+
+def executable_template(root: Path) -> Path:
+    """A one-file template repository whose script is committed executable."""
+    template = root / "template"
+    template.mkdir()
+    (template / "copier.yml").write_text("_templates_suffix: .jinja\n")
+    (template / "run.sh").write_text("#!/bin/sh\necho hi\n")
+    (template / "run.sh").chmod(0o755)
+    run_ok("git", "init", "-q", template)
+    run_ok("git", *IDENTITY, "commit", "-q", "--allow-empty", "-m", "empty", cwd=template)
+    run_ok("git", "add", "-A", cwd=template)
+    run_ok("git", *IDENTITY, "commit", "-q", "-m", "script", cwd=template)
+    run_ok("git", "tag", "1.0", cwd=template)
+    return template
+
+
+def test_with_core_file_mode_false_copier_still_records_the_executable_bit(tmp_path: Path) -> None:
+    """Where git ignores on-disk modes, copier's own method runs and fixes the index's mode."""
+    template = executable_template(tmp_path)
+    destination = tmp_path / "project"
+    destination.mkdir()
+    run_ok("git", "init", "-q", destination)
+    run_ok("git", "config", "core.fileMode", "false", cwd=destination)
+    (destination / "run.sh").write_text("old\n")
+    run_ok("git", "add", "run.sh", cwd=destination)
+    run_ok("git", *IDENTITY, "commit", "-q", "-m", "old", cwd=destination)
+
+    with copier_git.asked_once():
+        copier.run_copy(str(template), destination, defaults=True, overwrite=True, quiet=True)
+
+    assert (destination / "run.sh").stat().st_mode & stat.S_IXUSR
+    staged = run_ok("git", "ls-files", "--stage", "run.sh", cwd=destination).stdout
+    assert staged.startswith("100755 "), staged
