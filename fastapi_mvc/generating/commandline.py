@@ -83,6 +83,8 @@ def parse(generator: Generator, argv: Sequence[str], prog: str) -> Parsed:
             parser.add_argument(
                 *option.flags,
                 dest=option.name,
+                # An option whose default is a list may be given many times (`--lang a --lang b`).
+                action="append" if isinstance(option.default, list) else "store",
                 choices=option.choices or None,
                 metavar=_metavar(option),
             )
