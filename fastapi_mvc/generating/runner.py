@@ -48,6 +48,11 @@ def render(invocation: Invocation) -> dict[str, tuple[bytes, bool]]:
 
     Returns {relative posix path: (content, executable)}; nothing is written to the destination.
     """
+    from fastapi_mvc.generating import plain_render
+
+    simple = plain_render.render(invocation.generator.path, invocation.data)
+    if simple is not None:  # Jinja alone did what copier would: no copier import
+        return simple
     import copier
     import jinja2
     from copier.errors import CopierError, UnsafeTemplateError
