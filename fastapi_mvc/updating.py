@@ -95,7 +95,7 @@ class UpdateInterrupted(FastapiMvcError):
         self.exit_code = 128 + signum
 
 
-class _Stopped(BaseException):
+class Stopped(BaseException):
     """Raised by the signal handler; a BaseException so that no library swallows it."""
 
     def __init__(self, signum: int) -> None:
@@ -107,14 +107,14 @@ def update(request: UpdateRequest) -> UpdateSummary:
     checked = plan(request)
     summary = UpdateSummary(checked.from_version, checked.to_version, pretend=request.pretend)
     try:
-        with _stop_on_signals(), tempfile.TemporaryDirectory(prefix="fastapi-mvc-update.") as tmp:
+        with stop_on_signals(), tempfile.TemporaryDirectory(prefix="fastapi-mvc-update.") as tmp:
             scratch = Path(tmp)
-            with _library_temporaries_in(scratch / "tmp"):
+            with library_temporaries_in(scratch / "tmp"):
                 copy, head = _update_a_copy(checked, request, scratch)
                 changes = _read_back(checked, copy, head, scratch, summary)
             if not request.pretend:
-                _apply(git.top_level(checked.project.root), copy, changes)
-    except _Stopped as stopped:
+                apply_changes(git.top_level(checked.project.root), copy, changes)
+    except Stopped as stopped:
         raise UpdateInterrupted(stopped.signum) from None
     return summary
 
@@ -328,7 +328,7 @@ def _read_back(
             summary.added.append(path)
         else:
             summary.updated.append(path)
-            if _has_markers(copy / path):
+            if has_markers(copy / path):
                 summary.conflicts.append(path)
     return [(status, path) for status, path in changes if path not in kept]
 
@@ -353,7 +353,7 @@ def _changed_by_user(checked: Plan, removed: list[str], scratch: Path) -> list[s
     return changed
 
 
-def _has_markers(path: Path) -> bool:
+def has_markers(path: Path) -> bool:
     try:
         lines = path.read_bytes().splitlines()
     except OSError:
@@ -364,7 +364,7 @@ def _has_markers(path: Path) -> bool:
 # -- into the project ------------------------------------------------------------------------
 
 
-def _apply(top: Path, copy: Path, changes: list[tuple[str, str]]) -> None:
+def apply_changes(top: Path, copy: Path, changes: list[tuple[str, str]]) -> None:
     """Bring the copy's changes into the project: all of them, or (on failure or signal) none."""
     done: list[tuple[str, str]] = []
     with _signals_deferred() as received:
@@ -380,7 +380,7 @@ def _apply(top: Path, copy: Path, changes: list[tuple[str, str]]) -> None:
             ) from None
         if received:
             _undo(top, done)
-            raise _Stopped(received[0])
+            raise Stopped(received[0])
 
 
 def _apply_one(top: Path, copy: Path, status: str, path: str) -> None:
@@ -405,7 +405,7 @@ def _apply_one(top: Path, copy: Path, status: str, path: str) -> None:
 
 
 def _undo(top: Path, done: list[tuple[str, str]]) -> None:
-    """Put back what `_apply` changed: the project was clean, so HEAD is what it was."""
+    """Put back what `apply_changes` changed: the project was clean, so HEAD is what it was."""
     try:
         git.restore(top, [path for status, path in done if status != "A"])
         for path in (path for status, path in done if status == "A"):
@@ -426,7 +426,7 @@ def _prune_empty_parents(top: Path, path: Path) -> None:
 
 
 @contextmanager
-def _library_temporaries_in(directory: Path) -> Iterator[None]:
+def library_temporaries_in(directory: Path) -> Iterator[None]:
     """Copier's template clones go under our scratch directory, so a signal cannot orphan them."""
     directory.mkdir()
     previous = tempfile.tempdir
@@ -438,14 +438,14 @@ def _library_temporaries_in(directory: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _stop_on_signals() -> Iterator[None]:
+def stop_on_signals() -> Iterator[None]:
     """SIGINT and SIGTERM stop the update (once; a second signal waits for the cleanup)."""
     received: list[int] = []
 
     def stop(signum: int, frame: FrameType | None) -> None:
         received.append(signum)
         if len(received) == 1:
-            raise _Stopped(signum)
+            raise Stopped(signum)
 
     previous = {number: signal.signal(number, stop) for number in _SIGNALS}
     try:
