@@ -58,7 +58,11 @@ def run(action: Action, argv: Sequence[str], *, prog: str, verbose: bool = False
     from fastapi_mvc.generating.invocation import invoke
 
     invocation = invoke(
-        generator, parsed.arguments, parsed.options, destroying=action is Action.DESTROY
+        generator,
+        parsed.arguments,
+        parsed.options,
+        destroying=action is Action.DESTROY,
+        runtime=runtime,
     )
     out = Console(quiet=runtime.quiet, verbose=verbose)
     if action is Action.DESTROY:

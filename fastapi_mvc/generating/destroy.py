@@ -26,18 +26,27 @@ CHANGED = "changed since it was generated, or made with other arguments; --force
 
 
 def destroy(invocation: Invocation, runtime: Runtime, console: Console) -> list[Planned]:
-    """Revoke edits, then remove unchanged files (report `remove`, `keep` or `missing`)."""
-    planned = plan(invocation, render(invocation))
-    for item in planned:
+    """Revoke edits, then remove unchanged files (report `remove`, `keep` or `missing`).
+
+    A composed run (`composition`) is undone in reverse: the composing generator's own edits
+    and files first, then each composed generator's, all in one transaction.
+    """
+    from fastapi_mvc.generating.composition import INVOKE, refuse_overlaps, steps
+
+    run = list(reversed(steps(invocation)))
+    rendered = [(step, plan(step, render(step))) for step in run]
+    refuse_overlaps([(step, item.path) for step, planned in rendered for item in planned], "remove")
+    everything = [item for _, planned in rendered for item in planned]
+    for item in everything:
         if item.status == Status.CREATE:
             item.status = Status.MISSING
         elif item.status == Status.IDENTICAL or runtime.force:
             item.status = Status.REMOVE
         else:
             item.status = Status.KEEP
-    reasons = {item.path: CHANGED for item in planned if item.status == Status.KEEP}
-    going = {item.path for item in planned if item.status == Status.REMOVE}
-    for item in planned:
+    reasons = {item.path: CHANGED for item in everything if item.status == Status.KEEP}
+    going = {item.path for item in everything if item.status == Status.REMOVE}
+    for item in everything:
         package = item.path.parent
         if (
             item.status == Status.REMOVE
@@ -47,19 +56,24 @@ def destroy(invocation: Invocation, runtime: Runtime, console: Console) -> list[
             item.status = Status.KEEP
             reasons[item.path] = "other modules of its package remain"
             going.discard(item.path)
-    edits = [(edit, _revoking(edit, going)) for edit in reversed(invocation.edits)]
-    for edit, change in edits:
-        shown = invocation.relative(edit.path)
-        owner = _owner_stays(edit, going)
-        if owner is not None:
-            shown += f" (belongs with {invocation.relative(owner)}, which stays)"
-        console.status(change.status if change else edit.revoke(pretend=True), shown)
-    for item in reversed(planned):
-        shown = invocation.relative(item.path)
-        reason = reasons.get(item.path)
-        console.status(item.status, f"{shown} ({reason})" if reason else shown)
+    edits: list[tuple[Edit, Change | None]] = []
+    for step, planned in rendered:
+        if step is not invocation:
+            console.status(INVOKE, step.generator.name)
+        for edit in reversed(step.edits):
+            change = _revoking(edit, going)
+            edits.append((edit, change))
+            shown = step.relative(edit.path)
+            owner = _owner_stays(edit, going)
+            if owner is not None:
+                shown += f" (belongs with {step.relative(owner)}, which stays)"
+            console.status(change.status if change else edit.revoke(pretend=True), shown)
+        for item in reversed(planned):
+            shown = step.relative(item.path)
+            reason = reasons.get(item.path)
+            console.status(item.status, f"{shown} ({reason})" if reason else shown)
     if runtime.pretend:
-        return planned
+        return everything
     transaction = Transaction(root=invocation.destination)
     for edit, change in edits:
         if change is None:
@@ -70,7 +84,7 @@ def destroy(invocation: Invocation, runtime: Runtime, console: Console) -> list[
         transaction.remove(path)
     _prune(transaction, going, invocation.destination)
     transaction.commit()
-    return planned
+    return everything
 
 
 def _revoking(edit: Edit, going: set[Path]) -> Change | None:

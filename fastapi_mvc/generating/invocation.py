@@ -28,6 +28,11 @@ The contract with generators (kept stable; builtin and user generators rely on i
   apply/revoke still works: the run snapshots its file and restores it if anything fails.
   An edit may name its `owner`, the generated file it belongs to (a route and its controller):
   destroy then revokes it only when that file goes too.
+- `invocation.compose(generator, *words)`: run another generator as part of this one (Rails'
+  `hook_for`), with the words a user would type after `fastapi-mvc generate GENERATOR`; its
+  files and edits join this run's transaction, `destroy` undoes it too, and its invocation is
+  returned (its `data` readable). See `composition` for the order and the rules.
+- `invocation.runtime`: the run's --force/--skip/--pretend/--quiet (read-only).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from fastapi_mvc.console import Status
 from fastapi_mvc.errors import FastapiMvcError, NotAProjectError, UsageError
 from fastapi_mvc.files import write_atomic
 from fastapi_mvc.generating.generator import BrokenGenerator, Generator
+from fastapi_mvc.generating.runtime import Runtime
 from fastapi_mvc.naming import Name, spellings, validate
 from fastapi_mvc.project import Project
 
@@ -137,6 +143,16 @@ class Invocation:
     names: dict[str, Name] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     edits: list[Edit] = field(default_factory=list)
+    runtime: Runtime = field(default_factory=Runtime)
+    # The invocation that composed this one (not in repr/eq: it holds this one in turn).
+    composer: Invocation | None = field(default=None, repr=False, compare=False)
+    composed: list[Invocation] = field(default_factory=list)
+
+    def compose(self, generator: str, *words: str) -> Invocation:
+        """Run the generator `generator` with the command line `words` as part of this run."""
+        from fastapi_mvc.generating.composition import compose
+
+        return compose(self, generator, words)
 
     @property
     def name(self) -> Name:
@@ -158,6 +174,8 @@ def invoke(
     *,
     cwd: Path | None = None,
     destroying: bool = False,
+    runtime: Runtime | None = None,
+    composer: Invocation | None = None,
 ) -> Invocation:
     """Check everything about one run and compute its template data; nothing is written."""
     here = (cwd or Path.cwd()).resolve()
@@ -179,6 +197,8 @@ def invoke(
         project=project,
         destination=destination,
         destroying=destroying,
+        runtime=runtime or Runtime(),
+        composer=composer,
     )
     if project is not None:
         invocation.data.update(

@@ -15,7 +15,7 @@ import difflib
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi_mvc.console import Console, Status
@@ -113,25 +113,43 @@ def plan(invocation: Invocation, rendered: dict[str, tuple[bytes, bool]]) -> lis
 
 
 def generate(invocation: Invocation, runtime: Runtime, console: Console) -> list[Planned]:
-    """Render, settle conflicts, plan the edits, then write it all at once (unless pretending)."""
-    for edit in invocation.edits:
-        try:
-            edit.check()
-        except EditRefused as refused:
-            console.status(refused.status, invocation.relative(refused.path))
-            raise
-    planned = plan(invocation, render(invocation))
-    _settle_conflicts(planned, invocation, runtime, console)
-    changes = [(edit, planned_edit(edit, "apply")) for edit in invocation.edits]
-    for edit, change in changes:
-        status = change.status if change else edit.apply(pretend=True)
-        console.status(status, invocation.relative(edit.path))
-        if change and change.note:
-            console.info(change.note)
+    """Render, settle conflicts, plan the edits, then write it all at once (unless pretending).
+
+    A composed run (`composition`) is one run: every generator's files and edits, composed
+    ones first, are settled and planned before any is written, by one transaction.
+    """
+    from fastapi_mvc.generating.composition import INVOKE, refuse_overlaps, steps
+
+    run = steps(invocation)
+    for step in run:
+        for edit in step.edits:
+            try:
+                edit.check()
+            except EditRefused as refused:
+                console.status(refused.status, invocation.relative(refused.path))
+                raise
+    rendered = [(step, plan(step, render(step))) for step in run]
+    claims = [(step, item.path) for step, planned in rendered for item in planned]
+    refuse_overlaps(claims + [(step, edit.path) for step in run for edit in step.edits], "change")
+    settling = _Settling(overwrite_all=runtime.force)
+    changes: list[tuple[Edit, Change | None]] = []
+    for step, planned in rendered:
+        if step is not invocation:
+            console.status(INVOKE, step.generator.name)
+        _settle_conflicts(planned, step, runtime, console, settling)
+        for edit in step.edits:
+            change = planned_edit(edit, "apply")
+            status = change.status if change else edit.apply(pretend=True)
+            console.status(status, step.relative(edit.path))
+            if change and change.note:
+                console.info(change.note)
+            changes.append((edit, change))
+    settling.refuse()
+    everything = [item for _, planned in rendered for item in planned]
     if runtime.pretend:
-        return planned
+        return everything
     transaction = Transaction(root=invocation.destination)
-    for item in planned:
+    for item in everything:
         if item.status in (Status.CREATE, Status.FORCE):
             transaction.write(item.path, item.content, _mode(item))
     for edit, change in changes:
@@ -140,7 +158,7 @@ def generate(invocation: Invocation, runtime: Runtime, console: Console) -> list
         elif change.text is not None:
             transaction.write(edit.path, change.text)
     transaction.commit()
-    return planned
+    return everything
 
 
 def planned_edit(edit: Edit, action: str) -> Change | None:
@@ -162,35 +180,48 @@ def _mode(item: Planned) -> int:
     return mode | (new_file_mode(True) & 0o111) if item.executable else mode
 
 
+@dataclass
+class _Settling:
+    """Conflicts settled so far in one run: "all" answered once holds for the rest."""
+
+    overwrite_all: bool
+    refused: list[str] = field(default_factory=list)
+
+    def refuse(self) -> None:
+        if self.refused:
+            raise FastapiMvcError(
+                f"{len(self.refused)} file(s) exist with other content: "
+                f"{', '.join(self.refused)}",
+                "pass --force to overwrite, --skip to keep them, or run in a terminal to choose "
+                "file by file; nothing was written",
+            )
+
+
 def _settle_conflicts(
-    planned: list[Planned], invocation: Invocation, runtime: Runtime, console: Console
+    planned: list[Planned],
+    invocation: Invocation,
+    runtime: Runtime,
+    console: Console,
+    settling: _Settling,
 ) -> None:
-    """Report each file; turn each conflict into force or skip, or refuse them all."""
-    refused = []
-    overwrite_all = runtime.force
+    """Report each file; turn each conflict into force or skip, or note it as refused."""
     for item in planned:
         shown = invocation.relative(item.path)
         console.status(item.status, shown)
         if item.status != Status.CONFLICT:
             continue
-        if overwrite_all:
+        if settling.overwrite_all:
             item.status = Status.FORCE
         elif runtime.skip:
             item.status = Status.SKIP
         elif runtime.interactive:
             answer = _ask_overwrite(item, shown, console)
-            overwrite_all = answer == "all"
+            settling.overwrite_all = answer == "all"
             item.status = Status.SKIP if answer == "no" else Status.FORCE
         else:
-            refused.append(shown)
+            settling.refused.append(shown)
             continue
         console.status(item.status, shown)
-    if refused:
-        raise FastapiMvcError(
-            f"{len(refused)} file(s) exist with other content: {', '.join(refused)}",
-            "pass --force to overwrite, --skip to keep them, or run in a terminal to choose "
-            "file by file; nothing was written",
-        )
 
 
 def _ask_overwrite(item: Planned, shown: str, console: Console) -> str:
