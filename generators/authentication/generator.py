@@ -1,0 +1,213 @@
+"""The authentication generator's steps: refuse a project without a database or with
+authentication already, chain the users migration onto the head, and declare the edits of
+existing files: the User model's registration, the controller's route, the dependencies in
+pyproject.toml and the tests' secret key in tests/conftest.py.
+
+`destroy authentication` needs no option: registration is read back from the controller (its
+sign-up endpoint is there or not), so the render equals what `generate` wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi_mvc import migration_files
+from fastapi_mvc.console import Status
+from fastapi_mvc.errors import UsageError
+from fastapi_mvc.generating.invocation import Change, EditRefused, Invocation, TextEdit
+from fastapi_mvc.generating.router_edit import RouterRegistration
+from fastapi_mvc.model_registration import ModelRegistration
+from fastapi_mvc.project import Project
+from fastapi_mvc.project_dependencies import ProjectDependencies
+
+REQUIREMENTS = ("pyjwt>=2.10", "pwdlib[argon2]>=0.2.1", "python-multipart>=0.0.18")
+SLUG = "create_users"
+DESTROY = "fastapi-mvc destroy authentication"
+INSTALL_NOTE = (
+    "        note  pyproject.toml has new dependencies: run `make install`, then "
+    "`fastapi-mvc db migrate`; set FASTAPI_SECRET_KEY in production"
+)
+
+
+def prepare(invocation: Invocation) -> None:
+    project = invocation.project
+    assert project is not None
+    _require_database(project)
+    app = project.package_dir / "app"
+    registration = bool(invocation.options["registration"])
+    if invocation.destroying:
+        registration = registration or _has_registration(app / "controllers" / "authentication.py")
+    else:
+        _refuse_existing(project)
+    invocation.data["registration"] = registration
+    invocation.data["migration"] = _migration(invocation, project)
+    package = project.package_name
+    authentication = app / "authentication"
+    invocation.edits.append(
+        ModelRegistration(
+            app / "models" / "__init__.py",
+            package,
+            "user",
+            "User",
+            owner=app / "models" / "user.py",
+        )
+    )
+    invocation.edits.append(RouterRegistration(app / "router.py", package, "authentication"))
+    invocation.edits.append(
+        ProjectDependencies(
+            project.root / "pyproject.toml",
+            REQUIREMENTS,
+            "fastapi-mvc generate authentication",
+            note=INSTALL_NOTE,
+            owner=authentication / "__init__.py",
+        )
+    )
+    invocation.edits.append(
+        TestSecretKey(
+            project.root / "tests" / "conftest.py",
+            package,
+            owner=project.package_dir / "config" / "authentication.py",
+        )
+    )
+
+
+def _has_registration(controller: Path) -> bool:
+    """Whether the generated controller has the registration endpoint (destroy reads it back)."""
+    try:
+        return "async def sign_up(" in controller.read_text()
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _require_database(project: Project) -> None:
+    if project.answers.get("database", "none") == "none":
+        raise UsageError(
+            f"{project.root.name} has no database (its answers say database: none), so it "
+            "cannot store users",
+            "add one with `fastapi-mvc update --enable database`",
+        )
+
+
+def _refuse_existing(project: Project) -> None:
+    """Authentication exists, or a module it would write is someone else's."""
+    package = project.package_dir
+    if (package / "app" / "authentication").exists():
+        raise UsageError(
+            f"authentication exists in {project.root.name} "
+            f"({(package / 'app' / 'authentication').relative_to(project.root)}/)",
+            f"nothing to do; to generate it again, remove it first: {DESTROY}",
+        )
+    modules = [
+        package / "config" / "authentication.py",
+        package / "app" / "models" / "user.py",
+        package / "app" / "views" / "user.py",
+        package / "app" / "views" / "session.py",
+        package / "app" / "controllers" / "authentication.py",
+    ]
+    for path in modules:
+        if path.exists():
+            raise UsageError(
+                f"authentication would replace {path.relative_to(project.root)}, which exists",
+                "rename or remove that module first",
+            )
+
+
+def _migration(invocation: Invocation, project: Project) -> dict[str, object]:
+    folder = migration_files.versions_dir(project)
+    found = migration_files.find(folder, SLUG)
+    if invocation.destroying and found is not None:
+        _refuse_applied(project, folder, found)
+        revision, down = found.id, found.down
+    else:
+        if found is not None:
+            raise UsageError(
+                f"a migration creating the users table exists "
+                f"({found.path.relative_to(project.root)})",
+                "destroy what made it first, or rename its table",
+            )
+        revision, down = migration_files.new_revision(folder), migration_files.head(folder)
+    return {
+        "revision": revision,
+        "down_revision": down,
+        "created": migration_files.created_at(revision),
+    }
+
+
+def _refuse_applied(project: Project, folder: Path, found: migration_files.Revision) -> None:
+    """The applied-migration rule of `destroy model`: a migration goes only when no other
+    follows it and the database does not have it."""
+    later = [r.id for r in migration_files.read_revisions(folder) if r.down == found.id]
+    if later:
+        raise UsageError(
+            f"the migration {found.id} {found.slug} is followed by {', '.join(later)}",
+            "destroy what made the later migrations first",
+        )
+    if found.id in migration_files.applied(project):
+        raise UsageError(
+            f"the migration {found.id} {found.slug} is applied to the database",
+            "roll it back first: fastapi-mvc db rollback",
+        )
+
+
+class TestSecretKey(TextEdit):
+    """In tests/conftest.py, before the application is imported: the key the tests sign their
+    tokens with (the settings refuse the development key outside debug mode)."""
+
+    # A plain class: this module is loaded from its path, where dataclasses cannot see it.
+    def __init__(self, path: Path, package: str, owner: Path | None = None) -> None:
+        self.path = path
+        self.package = package
+        self.owner = owner
+
+    @property
+    def anchor(self) -> str:
+        return f"from {self.package}.app.asgi import get_application"
+
+    @property
+    def block(self) -> list[str]:
+        return [
+            "# Tokens in the tests are signed with a key of their own: the development key is "
+            "refused outside\n",
+            "# debug mode (config/authentication.py).\n",
+            'os.environ.setdefault("FASTAPI_SECRET_KEY", '
+            '"a-secret-key-for-the-tests-only-0123456789")\n',
+            "\n",
+        ]
+
+    def check(self) -> None:
+        self.planned_apply()
+
+    def _position(self, lines: list[str]) -> int | None:
+        """Where the block starts, when it is there."""
+        for index in range(len(lines) - len(self.block) + 1):
+            if lines[index : index + len(self.block)] == self.block:
+                return index
+        return None
+
+    def planned_apply(self) -> Change:
+        if not self.path.is_file():
+            raise EditRefused(self.path, f"{self.path} does not exist", "restore it from git")
+        text = self.path.read_text()
+        lines = text.splitlines(keepends=True)
+        if self._position(lines) is not None:
+            return Change(Status.IDENTICAL)
+        anchor = next((i for i, line in enumerate(lines) if line.rstrip() == self.anchor), None)
+        if anchor is None or "import os\n" not in lines:
+            raise EditRefused(
+                self.path,
+                f"{self.path.name} does not `import os` and then `{self.anchor}`, where the tests' "
+                "secret key is set",
+                "restore those lines (`fastapi-mvc update` or git)",
+            )
+        lines[anchor:anchor] = self.block
+        return Change(Status.INSERT, "".join(lines))
+
+    def planned_revoke(self) -> Change:
+        if not self.path.is_file():
+            return Change(Status.UNCHANGED)
+        lines = self.path.read_text().splitlines(keepends=True)
+        position = self._position(lines)
+        if position is None:
+            return Change(Status.UNCHANGED)
+        del lines[position : position + len(self.block)]
+        return Change(Status.REVOKE, "".join(lines))
