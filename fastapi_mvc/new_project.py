@@ -376,10 +376,10 @@ def run_copier(src_path: str, dst_path: Path, **options: Any) -> None:
     from jinja2 import TemplateError
     from plumbum import ProcessExecutionError
 
-    from fastapi_mvc import copier_git
+    from fastapi_mvc import copier_speed
 
     try:
-        with copier_git.asked_once():
+        with copier_speed.faster():
             copier.run_copy(src_path, dst_path, **options)
     except UnsafeTemplateError as error:
         raise UsageError(

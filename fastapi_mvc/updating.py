@@ -22,7 +22,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Literal
 
-from fastapi_mvc import copier_git, features, git, template_versions
+from fastapi_mvc import copier_speed, features, git, template_versions
 from fastapi_mvc.errors import CommandFailed, FastapiMvcError, UsageError
 from fastapi_mvc.project import ANSWERS_FILE, Project
 
@@ -265,7 +265,7 @@ def _update_a_copy(checked: Plan, request: UpdateRequest, scratch: Path) -> tupl
     }
     import copier
 
-    with _copier_errors(checked.project.template_path), copier_git.asked_once():
+    with _copier_errors(checked.project.template_path), copier_speed.faster():
         copier.run_update(root, answers_file=ANSWERS_FILE, unsafe=False, **options)
     return copy, head
 
@@ -342,7 +342,7 @@ def _changed_by_user(checked: Plan, removed: list[str], scratch: Path) -> list[s
     answers = {key: value for key, value in project.answers.items() if not key.startswith("_")}
     src_path = checked.target.src_path if checked.ours else project.template_path
     options: dict[str, Any] = {"data": answers, "defaults": True, "quiet": True, "unsafe": False}
-    with _copier_errors(src_path), copier_git.asked_once():
+    with _copier_errors(src_path), copier_speed.faster():
         copier.run_copy(src_path, old, vcs_ref=project.template_commit, **options)
     top = git.top_level(project.root)
     changed = []

@@ -1,8 +1,9 @@
-"""copier asks git for core.fileMode once per run, not once per file, with the same outcome.
+"""copier asks git for core.fileMode once per run and compiles each Jinja string once, with the
+same outcome.
 
-These tests fail when copier changes underneath fastapi_mvc.copier_git: the method it answers
-for gone or with another signature, copier asking another question, or `new` starting many git
-processes again. Then read copier's changelog and adapt (or drop) the module.
+These tests fail when copier changes underneath fastapi_mvc.copier_speed: what it wraps gone or
+with another shape, copier asking git another question, or `new` starting many git processes
+or compiling many strings again. Then read copier's changelog and adapt (or drop) the module.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import stat
 from pathlib import Path
 
 import copier
+import yaml
 from copier._main import Worker
-from support import run_ok, run_tool
+from support import run_ok, run_tool, tree_checksum
 
-from fastapi_mvc import copier_git
+from fastapi_mvc import copier_speed
 
 IDENTITY = ("-c", "user.name=T", "-c", "user.email=t@example.com")
 
@@ -33,11 +35,16 @@ def git_logging_to(directory: Path, log: Path) -> dict[str, str]:
 
 
 def test_the_method_it_answers_for_is_copiers_and_asks_for_core_file_mode() -> None:
-    method = getattr(Worker, copier_git.METHOD)
-    assert tuple(inspect.signature(method).parameters) == copier_git.PARAMETERS
+    method = getattr(Worker, copier_speed.GIT_METHOD)
+    assert tuple(inspect.signature(method).parameters) == copier_speed.GIT_PARAMETERS
     source = inspect.getsource(method)
     assert '"config", "--type=bool", "--get", "core.fileMode"' in source
-    assert copier_git.applies(), "this copier is outside the versions copier_git was made for"
+    assert copier_speed.git_applies(), "this copier is outside the versions copier_speed knows"
+
+
+def test_copier_makes_its_jinja_environment_once_per_worker_and_compiles_paths_with_it() -> None:
+    assert copier_speed.jinja_applies(), "this copier is outside the versions copier_speed knows"
+    assert "self.jinja_env.from_string(" in inspect.getsource(Worker)
 
 
 def test_new_starts_a_handful_of_git_processes_not_one_per_file(
@@ -59,11 +66,47 @@ def test_new_starts_a_handful_of_git_processes_not_one_per_file(
     assert len(calls) < 20, calls
 
 
-def test_the_block_leaves_copier_as_it_was(tmp_path: Path) -> None:
-    before = getattr(Worker, copier_git.METHOD)
-    with copier_git.asked_once():
-        assert getattr(Worker, copier_git.METHOD) is not before
-    assert getattr(Worker, copier_git.METHOD) is before
+def test_the_block_leaves_copier_as_it_was() -> None:
+    names = (copier_speed.GIT_METHOD, copier_speed.JINJA_PROPERTY)
+    before = [Worker.__dict__[name] for name in names]
+    with copier_speed.faster():
+        assert [Worker.__dict__[name] for name in names] != before
+    assert [Worker.__dict__[name] for name in names] == before
+
+
+def test_new_renders_the_same_project_with_and_without_it(pristine: Path, tmp_path: Path) -> None:
+    """pristine was made by `new`, within the block; this copy by copier as it ships."""
+    from fastapi_mvc import template_versions
+
+    source = template_versions.current_source()
+    answers = yaml.safe_load((pristine / ".fastapi-mvc.yml").read_text())
+    data = {key: value for key, value in answers.items() if not key.startswith("_")}
+    copier.run_copy(
+        source.src_path,
+        tmp_path / "demo",
+        vcs_ref=source.vcs_ref,
+        data=data,
+        defaults=True,
+        quiet=True,
+    )
+    assert tree_checksum(tmp_path / "demo") == tree_checksum(pristine)
+
+
+def test_a_yield_in_a_path_still_renders_one_file_per_item(tmp_path: Path) -> None:
+    """copier's `yield` keeps state per compilation; compiled once, it still works."""
+    template = tmp_path / "template"
+    (template / "templates").mkdir(parents=True)
+    (template / "copier.yml").write_text("_subdirectory: templates\nitems: {default: [a, b]}\n")
+    name = "{% yield item from items %}{{ item }}{% endyield %}.txt.jinja"
+    (template / "templates" / name).write_text("{{ item }}\n")
+    (template / "templates" / "{{ 'plain' }}.txt.jinja").write_text("plain\n")
+    (template / "templates" / "{{ 'other' }}.txt.jinja").write_text("other\n")
+    with copier_speed.faster():
+        copier.run_copy(str(template), tmp_path / "once", defaults=True, quiet=True)
+        copier.run_copy(str(template), tmp_path / "again", defaults=True, quiet=True)
+    for out in (tmp_path / "once", tmp_path / "again"):
+        names = sorted(path.name for path in out.iterdir() if path.suffix == ".txt")
+        assert names == ["a.txt", "b.txt", "other.txt", "plain.txt"]
 
 
 def executable_template(root: Path) -> Path:
@@ -92,7 +135,7 @@ def test_with_core_file_mode_false_copier_still_records_the_executable_bit(tmp_p
     run_ok("git", "add", "run.sh", cwd=destination)
     run_ok("git", *IDENTITY, "commit", "-q", "-m", "old", cwd=destination)
 
-    with copier_git.asked_once():
+    with copier_speed.faster():
         copier.run_copy(str(template), destination, defaults=True, overwrite=True, quiet=True)
 
     assert (destination / "run.sh").stat().st_mode & stat.S_IXUSR

@@ -1,0 +1,142 @@
+"""Two costs copier pays per rendered file, paid once per run instead, with the same output.
+
+1. Since copier 9.15, every file copier writes goes through
+   `Worker._sync_git_index_executable_bit`, which starts `git config --type=bool --get
+   core.fileMode` in the destination. Only when the answer is `false` does the method do
+   anything (it rewrites the index entry's mode); `true` or unset, the Unix default, make it a
+   no-op. That is one git process per file: about 90 for `new`, 200 for `update`. Nothing in a
+   render edits git's config, so within `faster()` git is asked once per destination, with
+   copier's own command, and the no-op calls are skipped; with `false`, copier's method runs for
+   every file, unchanged.
+2. copier renders each part of each path, and its answers file's name once per file, with
+   `jinja_env.from_string`, which compiles the string again every time: over a thousand
+   compilations of a few hundred distinct strings for `new`, a third of its time. Within
+   `faster()` each copier environment compiles a string once and reuses the template (Jinja
+   templates are immutable and render as often as asked); every call still runs the
+   environment's `preprocess`, as a compilation does, so the extensions' per-string state (copier's
+   `yield` context) is reset exactly as before.
+
+Both wrap private parts of copier, so they are narrow and guarded: each applies only to the
+copier versions it was written against and while what it wraps has the expected shape; anything
+else and copier runs as it ships. Outside the block copier is untouched.
+tests/unit/test_copier_speed.py fails when copier changes underneath.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+GIT_METHOD = "_sync_git_index_executable_bit"
+GIT_PARAMETERS = ("self", "dst_relpath", "src_mode")
+JINJA_PROPERTY = "jinja_env"
+VERSIONS = ((9, 15), (10, 0))
+"""copier versions the wrappers apply to: [first, last) as (major, minor)."""
+
+
+def _copier_version_known() -> bool:
+    try:
+        major, minor = (int(part) for part in version("copier").split(".")[:2])
+    except ValueError:  # not numbers (a local build): trust nothing
+        return False
+    return VERSIONS[0] <= (major, minor) < VERSIONS[1]
+
+
+def git_applies() -> bool:
+    """Whether copier has the per-file git question this module answers once."""
+    from copier._main import Worker
+
+    method = getattr(Worker, GIT_METHOD, None)
+    if not _copier_version_known() or method is None:
+        return False
+    return tuple(inspect.signature(method).parameters) == GIT_PARAMETERS
+
+
+def jinja_applies() -> bool:
+    """Whether copier's Worker makes its Jinja environment in a cached property."""
+    from copier._main import Worker
+
+    prop = Worker.__dict__.get(JINJA_PROPERTY)
+    return _copier_version_known() and isinstance(prop, functools.cached_property)
+
+
+@contextmanager
+def faster() -> Iterator[None]:
+    """Within the block, copier asks git once per destination and compiles a string once."""
+    with ExitStack() as stack:
+        if git_applies():
+            stack.enter_context(_replaced(GIT_METHOD, _answering_once))
+        if jinja_applies():
+            stack.enter_context(_replaced(JINJA_PROPERTY, _compiling_once))
+        yield
+
+
+@contextmanager
+def _replaced(name: str, wrap: Callable[[Any], Any]) -> Iterator[None]:
+    from copier._main import Worker
+
+    original = Worker.__dict__[name]
+    setattr(Worker, name, wrap(original))
+    try:
+        yield
+    finally:
+        setattr(Worker, name, original)
+
+
+def _answering_once(original: Callable[..., None]) -> Callable[..., None]:
+    tracked: dict[Path, bool] = {}
+
+    @functools.wraps(original)
+    def sync(self: Any, dst_relpath: Path, src_mode: int) -> None:
+        root = Path(self.subproject.local_abspath)
+        if root not in tracked:
+            tracked[root] = _git_sees_modes(root)
+        if not tracked[root]:
+            original(self, dst_relpath, src_mode)
+
+    return sync
+
+
+def _git_sees_modes(root: Path) -> bool:
+    """copier's own question and reading of it: anything but `false` (unset, not a repository,
+    an unreadable config) means git picks up on-disk modes, and the method has nothing to do."""
+    from copier._vcs import get_git
+    from plumbum import ProcessExecutionError
+
+    try:
+        answer = get_git(context_dir=root)("config", "--type=bool", "--get", "core.fileMode")
+    except ProcessExecutionError:
+        return True
+    return str(answer).strip() != "false"
+
+
+def _compiling_once(original: functools.cached_property[Any]) -> functools.cached_property[Any]:
+    def jinja_env(self: Any) -> Any:
+        env = original.func(self)
+        env.from_string = _memoized(env, env.from_string)
+        return env
+
+    prop = functools.cached_property(jinja_env)
+    prop.__set_name__(type(original), JINJA_PROPERTY)
+    return prop
+
+
+def _memoized(env: Any, from_string: Callable[..., Any]) -> Callable[..., Any]:
+    compiled: dict[str, Any] = {}
+
+    @functools.wraps(from_string)
+    def once(source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if not isinstance(source, str) or globals is not None or template_class is not None:
+            return from_string(source, globals, template_class)
+        if source not in compiled:
+            compiled[source] = from_string(source)
+        else:
+            env.preprocess(source)  # what compiling runs first: extensions reset their state
+        return compiled[source]
+
+    return once
