@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fastapi_mvc.features import UPDATE_NAMES
+
+if TYPE_CHECKING:
+    from fastapi_mvc.updating import UpdateSummary
 
 _FEATURES = ", ".join(name for name in UPDATE_NAMES if name != "github_actions")
 
@@ -52,6 +56,23 @@ def update(
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="Print only the summary and errors.")
     ] = False,
+    from_original: Annotated[
+        bool,
+        typer.Option(
+            "--from-original",
+            help="Move a project made by the original fastapi-mvc onto this template, keeping "
+            "your edits (see docs/coming-from-the-original.md).",
+        ),
+    ] = False,
+    original_template: Annotated[
+        str | None,
+        typer.Option(
+            "--original-template",
+            metavar="PATH_OR_URL",
+            help="With --from-original: a clone, bundle or URL of the original's template "
+            "(default: the _src_path the project records).",
+        ),
+    ] = None,
 ) -> None:
     """Update the project to the installed (or another carried) template version.
 
@@ -66,6 +87,13 @@ def update(
     from fastapi_mvc.updating import KEPT_REASON, AlreadyUpToDate, UpdateRequest
     from fastapi_mvc.updating import update as run_update
 
+    if from_original or original_template is not None:
+        from fastapi_mvc.compat.move import MoveRequest, check_options, move
+
+        check_options(from_original, use_version, enable, disable, conflict.value)
+        moved = move(MoveRequest(original_template=original_template, pretend=pretend))
+        _report(moved, "move", conflict, KEPT_REASON, moved.notes, moved.undo)
+        return
     request = UpdateRequest(
         use_version=use_version,
         enable=enable or [],
@@ -80,13 +108,25 @@ def update(
     except AlreadyUpToDate as done:
         typer.echo(str(done))
         return
+    _report(summary, "update", conflict, KEPT_REASON)
+
+
+def _report(
+    summary: UpdateSummary,
+    what: str,
+    conflict: Conflict,
+    kept_reason: str,
+    notes: Sequence[tuple[str, str, str]] = (),
+    undo: str = "git reset --hard && git clean -fd",
+) -> None:
     if summary.pretend:
         typer.echo(
-            f"Pretended update {summary.from_version} -> {summary.to_version}: nothing was "
-            "changed. The update would leave:"
+            f"Pretended {what} {summary.from_version} -> {summary.to_version}: nothing was "
+            f"changed. The {what} would leave:"
         )
     else:
-        typer.echo(f"Updated template {summary.from_version} -> {summary.to_version}")
+        done = "Moved from" if what == "move" else "Updated template"
+        typer.echo(f"{done} {summary.from_version} -> {summary.to_version}")
     for label, paths in (
         ("updated", summary.updated),
         ("added", summary.added),
@@ -95,7 +135,9 @@ def update(
     ):
         typer.echo(f"  {label:<9} {len(paths):>3}  {' '.join(paths)}".rstrip())
     for path in summary.kept:
-        typer.echo(f"  kept           {path}: {KEPT_REASON}")
+        typer.echo(f"  kept           {path}: {kept_reason}")
+    for label, path, reason in notes:
+        typer.echo(f"  {label:<14} {path}: {reason}")
     if summary.pretend:
         return
     if summary.conflicts:
@@ -109,7 +151,7 @@ def update(
         )
     if summary.dependencies_changed:
         typer.echo("The dependencies changed: run `make install` before `make test`.")
-    typer.echo("To abort the update: git reset --hard && git clean -fd")
+    typer.echo(f"To abort the {what}: {undo}")
 
 
 def register(app: typer.Typer) -> None:

@@ -47,11 +47,12 @@ from fastapi_mvc.updating import (
 
 ORIGINAL_TEMPLATE = "https://github.com/fastapi-mvc/copier-project.git"
 DELETED_REASON = "you deleted it and our template has it: left deleted"
+IMPORT_REASON = "imports get_application from <package>.app.asgi, where our template keeps it"
 YOURS, OURS = "yours", "fastapi-mvc"
 # A git URL (scheme://, user@host:path, copier's gh:/gl:) rather than a path on this machine.
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|[^/\s]+@[^/\s]+:|gh:|gl:)")
 
-__all__ = ["KEPT_REASON", "MoveRequest", "MoveSummary", "move", "plan"]
+__all__ = ["KEPT_REASON", "MoveRequest", "MoveSummary", "check_options", "move", "plan"]
 
 
 @dataclass
@@ -60,7 +61,6 @@ class MoveRequest:
     original_template: str | None = None
     """A clone, bundle or URL of the original's template; default: the `_src_path` recorded."""
     pretend: bool = False
-    quiet: bool = False
 
 
 @dataclass
@@ -77,6 +77,13 @@ class MoveSummary(UpdateSummary):
     @property
     def undo(self) -> str:
         return f"git reset --hard {self.head} && git clean -fd"
+
+    @property
+    def notes(self) -> list[tuple[str, str, str]]:
+        """(label, path, reason) of what else the move did to your files."""
+        return [("deleted", path, DELETED_REASON) for path in self.deleted] + [
+            ("import", path, IMPORT_REASON) for path in self.imports
+        ]
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ class MovePlan:
 def move(request: MoveRequest) -> MoveSummary:
     checked = plan(request)
     summary = MoveSummary(
-        f"copier-project {checked.commit} (the original's)",
+        f"the original's template {checked.commit}",
         checked.to_version,
         pretend=request.pretend,
     )
@@ -114,6 +121,32 @@ def move(request: MoveRequest) -> MoveSummary:
 
 
 # -- checks ----------------------------------------------------------------------------------
+
+
+def check_options(
+    from_original: bool,
+    use_version: str | None,
+    enable: list[str] | None,
+    disable: list[str] | None,
+    conflict: str,
+) -> None:
+    """Refuse the options of `update` that a move does not take, naming what to do instead."""
+    if not from_original:
+        raise UsageError("--original-template applies to --from-original", "add --from-original")
+    if use_version is not None:
+        raise UsageError(
+            "--from-original moves the project to the installed template version",
+            "drop --use-version",
+        )
+    if enable or disable:
+        raise UsageError(
+            "--from-original keeps the features the project has",
+            "drop --enable/--disable, and run `fastapi-mvc update --enable ...` after the move",
+        )
+    if conflict != "inline":
+        raise UsageError(
+            "--from-original leaves conflicts as <<<<<<< markers", "drop --conflict rej"
+        )
 
 
 def plan(request: MoveRequest) -> MovePlan:
