@@ -12,7 +12,7 @@ from pathlib import Path
 
 import copier
 import yaml
-from support import REPO_ROOT
+from support import REPO_ROOT, commit_as_user, run_ok
 
 ANCHOR = REPO_ROOT.parent / "shared" / "anchor"
 ORIGINAL_TEMPLATE_URL = "https://github.com/fastapi-mvc/copier-project.git"
@@ -77,3 +77,34 @@ def original_generator(folder: Path, name: str = "foo-bar") -> Path:
         quiet=True,
     )
     return folder
+
+
+def original_controller(root: Path, name: str, endpoints: dict[str, str]) -> None:
+    """What the original's `fastapi-mvc generate controller NAME ENDPOINT:METHOD...` does: its
+    controller template (copier-controller 0.2.2) rendered, and the two lines its
+    `insert_router_import` adds to app/router.py."""
+    copier.run_copy(
+        str(ANCHOR / "copier-controller.bundle"),
+        str(root),
+        vcs_ref="0.2.2",
+        data={"project_name": root.name, "controller": name, "endpoints": endpoints},
+        defaults=True,
+        quiet=True,
+    )
+    package = yaml.safe_load((root / ".fastapi-mvc.yml").read_text())["package_name"]
+    router = root / package / "app" / "router.py"
+    lines = router.read_text().splitlines(keepends=True)
+    after = next(
+        i for i, line in enumerate(lines) if line.strip() == "from fastapi import APIRouter"
+    )
+    lines.insert(after + 1, f"from {package}.app.controllers import {name}\n")
+    lines.append(f"root_api_router.include_router({name}.router)\n")
+    router.write_text("".join(lines))
+
+
+def committed_original(parent: Path, version: str, name: str = "legacy") -> Path:
+    """A project made by the original at template `version`, committed as its user would."""
+    root = original_project(parent, version, name)
+    run_ok("git", "init", "-q", cwd=root)
+    commit_as_user(root, "Made by the original fastapi-mvc")
+    return root
