@@ -245,6 +245,15 @@ def test_controllers_the_originals_generator_registered_are_found_in_order() -> 
     assert registered_controllers(BASE_ROUTER, yours, "shop") == ["orders", "carts"]
 
 
+def test_a_controller_our_generator_registered_in_the_originals_router_is_found() -> None:
+    yours = (
+        BASE_ROUTER.replace("import ready", "import orders, ready")
+        + "root_api_router.include_router(orders.router)\n"
+        + "# fastapi-mvc: generated controllers are included above this line.\n"
+    )
+    assert registered_controllers(BASE_ROUTER, yours, "shop") == ["orders"]
+
+
 @pytest.mark.parametrize(
     "yours",
     [
