@@ -63,6 +63,13 @@ def prepare(invocation: Invocation) -> None:
         )
     )
     invocation.edits.append(
+        CommandRegistration(
+            project.package_dir / "cli" / "cli.py",
+            package,
+            owner=project.package_dir / "cli" / "users.py",
+        )
+    )
+    invocation.edits.append(
         TestSecretKey(
             project.root / "tests" / "conftest.py",
             package,
@@ -103,6 +110,7 @@ def _refuse_existing(project: Project) -> None:
         package / "app" / "views" / "user.py",
         package / "app" / "views" / "session.py",
         package / "app" / "controllers" / "authentication.py",
+        package / "cli" / "users.py",
     ]
     for path in modules:
         if path.exists():
@@ -211,3 +219,83 @@ class TestSecretKey(TextEdit):
             return Change(Status.UNCHANGED)
         del lines[position : position + len(self.block)]
         return Change(Status.REVOKE, "".join(lines))
+
+
+class CommandRegistration(TextEdit):
+    """In <package>/cli/cli.py, the `users` command beside the template's own: a name in its
+    `COMMANDS` tuple (commands imported when they run), or in a project made before that, an
+    import and a `cli.add_command(users)`."""
+
+    def __init__(self, path: Path, package: str, owner: Path | None = None) -> None:
+        self.path = path
+        self.package = package
+        self.owner = owner
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Every line the edit may add, whichever the shape of cli.py."""
+        return (
+            '    "users",\n',
+            f"from {self.package}.cli.users import users\n",
+            "cli.add_command(users)\n",
+        )
+
+    def check(self) -> None:
+        self.planned_apply()
+
+    def planned_apply(self) -> Change:
+        if not self.path.is_file():
+            raise EditRefused(self.path, f"{self.path} does not exist", "restore it from git")
+        lines = self.path.read_text().splitlines(keepends=True)
+        new = self._with_name(lines) or self._with_import(lines)
+        if new is None:
+            raise EditRefused(
+                self.path,
+                f"{self.path.name} has neither a `COMMANDS = (` tuple nor a `from "
+                f"{self.package}.cli....` import and a `cli.add_command(...)`, where the users "
+                "command goes",
+                "restore them (`fastapi-mvc update` or git)",
+            )
+        if new == lines:
+            return Change(Status.IDENTICAL)
+        return Change(Status.INSERT, "".join(new))
+
+    def _with_name(self, lines: list[str]) -> list[str] | None:
+        """`"users",` in the COMMANDS tuple, in sorted position."""
+        entry = self.lines[0]
+        start = next((i for i, line in enumerate(lines) if line == "COMMANDS = (\n"), None)
+        if start is None:
+            return None
+        end = next((i for i in range(start, len(lines)) if lines[i].startswith(")")), None)
+        if end is None:
+            return None
+        if entry in lines[start:end]:
+            return lines
+        names = [i for i in range(start + 1, end) if lines[i].strip().startswith('"')]
+        later = [i for i in names if lines[i] > entry]
+        return [*lines[: later[0] if later else end], entry, *lines[later[0] if later else end :]]
+
+    def _with_import(self, lines: list[str]) -> list[str] | None:
+        """The import in sorted position among the commands', the add_command after theirs."""
+        _, statement, added = self.lines
+        prefix = f"from {self.package}.cli."
+        imports = [i for i, line in enumerate(lines) if line.startswith(prefix)]
+        adds = [i for i, line in enumerate(lines) if line.startswith("cli.add_command(")]
+        if not imports or not adds:
+            return None
+        new = list(lines)
+        if added not in new:
+            new.insert(adds[-1] + 1, added)
+        if statement not in new:
+            later = [i for i in imports if new[i] > statement]
+            new.insert(later[0] if later else imports[-1] + 1, statement)
+        return new
+
+    def planned_revoke(self) -> Change:
+        if not self.path.is_file():
+            return Change(Status.UNCHANGED)
+        lines = self.path.read_text().splitlines(keepends=True)
+        kept = [line for line in lines if line not in self.lines]
+        if kept == lines:
+            return Change(Status.UNCHANGED)
+        return Change(Status.REVOKE, "".join(kept))

@@ -35,10 +35,19 @@ FILES = (
     APP / "views" / "session.py",
     APP / "views" / "user.py",
     PACKAGE / "config" / "authentication.py",
+    PACKAGE / "cli" / "users.py",
     Path("tests/unit/app/authentication/conftest.py"),
+    Path("tests/unit/cli/test_users.py"),
     Path("tests/unit/app/authentication/test_session_controller.py"),
     Path("tests/unit/app/models/test_user.py"),
     Path("tests/unit/config/test_authentication.py"),
+)
+EDITED = (
+    "demo/app/models/__init__.py",
+    "demo/app/router.py",
+    "demo/cli/cli.py",
+    "pyproject.toml",
+    "tests/conftest.py",
 )
 REGISTRATION_TEST = Path("tests/unit/app/authentication/test_users_controller.py")
 
@@ -59,7 +68,7 @@ def test_generates_the_user_tokens_gates_endpoints_and_their_tests(project: Path
     for path in FILES:
         assert f"create  {path.as_posix()}" in output
     assert_no_file(project / REGISTRATION_TEST)
-    for edited in ("demo/app/models/__init__.py", "demo/app/router.py", "pyproject.toml"):
+    for edited in EDITED:
         assert f"insert  {edited}" in output
     assert "run `make install`, then `fastapi-mvc db migrate`" in output
     (migration,) = migrations(project)
@@ -86,6 +95,12 @@ def test_generates_the_user_tokens_gates_endpoints_and_their_tests(project: Path
         r'^    # fastapi-mvc generate authentication\n    "pyjwt>=2\.10",\n'
         r'    "pwdlib\[argon2\]>=0\.2\.1",\n    "python-multipart>=0\.0\.18",\n\]$',
     )
+    cli = (project / PACKAGE / "cli" / "cli.py").read_text()
+    if "COMMANDS = (" in cli:  # commands imported when they run: the users command by its name
+        assert re.search(r'^    "serve",\n    "users",\n', cli, re.M), cli
+    else:
+        assert re.search(r"^from demo\.cli\.users import users\n", cli, re.M), cli
+        assert cli.endswith("cli.add_command(users)\n"), cli
     assert_file(
         project / "tests" / "conftest.py",
         r'^os\.environ\.setdefault\("FASTAPI_SECRET_KEY", "[^"]{32,}"\)\n\nfrom demo\.app\.asgi ',
@@ -127,7 +142,7 @@ def test_destroy_restores_the_project_byte_for_byte(project: Path, options: tupl
 
     assert result.exit_code == 0, result.output
     assert "keep" not in result.output
-    for edited in ("demo/app/models/__init__.py", "demo/app/router.py", "pyproject.toml"):
+    for edited in EDITED:
         assert f"revoke  {edited}" in result.output
     assert tree_checksum(project) == before
 
