@@ -1,52 +1,60 @@
 """The controller generator's own steps: read the endpoints, refuse taken names, add the route.
 
-`destroy controller NAME` needs only the name: the endpoints are read back from the controller
-module (its `@router.<method>` functions), so the render equals what `generate` wrote.
+`destroy controller NAME` needs only the name: the endpoints, the form (function or class) and
+whether it answers with views are read back from the controller module, so the render equals
+what `generate` wrote, also for controllers generated before views existed.
 """
 
 from __future__ import annotations
 
-import ast
 import builtins
 from pathlib import Path
 
 from fastapi_mvc.console import Status
+from fastapi_mvc.controller_code import controller_data, views_data
+from fastapi_mvc.controller_source import METHODS, read_controller
 from fastapi_mvc.errors import UsageError
 from fastapi_mvc.generating.invocation import Invocation
 from fastapi_mvc.generating.router_edit import RouterRegistration
-from fastapi_mvc.naming import spellings, validate
+from fastapi_mvc.naming import Name, spellings, validate
 from fastapi_mvc.resources import TEMPLATE_DIR
 
-METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 STATUS = {"post": 201, "delete": 204}
 # Longer names would push generated lines past the project's line length of 100.
 MAX_LENGTH = 30
 # An endpoint function named like a builtin (`list`, `id`) fails the project's ruff A rules: its
 # function gets a trailing underscore, its path keeps the name (`list_` serves `/list`).
 SHADOWED = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+# In a class body a method named like a route decorator (`get`) would hide the decorator from the
+# methods below it: such a method gets the trailing underscore too.
+SHADOWED_IN_CLASS = SHADOWED | frozenset(METHODS)
 
 
 def prepare(invocation: Invocation) -> None:
-    assert invocation.project is not None
+    project = invocation.project
+    assert project is not None
     name = invocation.name
-    app = invocation.project.package_dir / "app"
-    taken = _modules(app) | shipped_controllers()
-    if name.snake in taken or len(name.snake) > MAX_LENGTH:
-        raise UsageError(
-            f"invalid controller name {name.raw!r}: "
-            + (
-                f"{name.snake!r} would collide with an existing module"
-                if name.snake in taken
-                else f"longer than {MAX_LENGTH} characters"
-            ),
-            "choose another name",
-        )
-    given = invocation.arguments["endpoints"]
+    app = project.package_dir / "app"
     module = app / "controllers" / f"{name.snake}.py"
-    if invocation.destroying and not given:
-        given = read_endpoints(module)
-    invocation.data["endpoints"] = endpoints(given)
-    router = RouterRegistration(app / "router.py", invocation.project.package_name, name.snake)
+    _check_name(name, app, module, generating=not invocation.destroying)
+    given = invocation.arguments["endpoints"]
+    class_based = bool(invocation.options["class_based"])
+    views = True
+    if invocation.destroying:
+        found = read_controller(module, f"{project.package_name}.app.views.{name.snake}")
+        if found is not None:
+            class_based, views = found.class_based, found.imports_views
+            shadowed = SHADOWED_IN_CLASS if class_based else SHADOWED
+            given = given or [f"{_endpoint_name(f, shadowed)}:{m}" for f, m in found.routes]
+    parsed = endpoints(given, class_based=class_based)
+    spelled = spellings(name)
+    invocation.data["class_based"] = class_based
+    invocation.data["controller"] = controller_data(
+        project.package_name, spelled, parsed, class_based=class_based, views=views
+    )
+    invocation.data["endpoints"] = parsed
+    invocation.data["views"] = views_data(spelled, parsed)
+    router = RouterRegistration(app / "router.py", project.package_name, name.snake)
     if not invocation.options["skip_routes"]:
         invocation.edits.append(router)
     elif invocation.destroying and router.planned_revoke().status != Status.UNCHANGED:
@@ -57,8 +65,9 @@ def prepare(invocation: Invocation) -> None:
         )
 
 
-def endpoints(given: list[str]) -> list[dict[str, object]]:
-    """`show`, `create:post` -> [{name, method, path, status}]; each endpoint at most once."""
+def endpoints(given: list[str], *, class_based: bool = False) -> list[dict[str, object]]:
+    """`show`, `create:post` -> [{name, function, method, path, status}]; each endpoint once."""
+    shadowed = SHADOWED_IN_CLASS if class_based else SHADOWED
     parsed: dict[str, dict[str, object]] = {}
     for raw in given:
         endpoint, _, method = raw.partition(":")
@@ -79,7 +88,7 @@ def endpoints(given: list[str]) -> list[dict[str, object]]:
             )
         parsed[name.snake] = {
             "name": spellings(name),
-            "function": f"{name.snake}_" if name.snake in SHADOWED else name.snake,
+            "function": f"{name.snake}_" if name.snake in shadowed else name.snake,
             "method": method,
             "path": f"/{name.kebab}",
             "status": STATUS.get(method, 200),
@@ -93,41 +102,38 @@ def endpoints(given: list[str]) -> list[dict[str, object]]:
     return list(parsed.values())
 
 
-def read_endpoints(module: Path) -> list[str]:
-    """`ENDPOINT:METHOD` for each `@router.<method>(...)` function of a controller module, in
-    order; none when the module is missing or does not parse (destroy then keeps it)."""
-    try:
-        tree = ast.parse(module.read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return []
-    found = []
-    for node in tree.body:
-        if not isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef):
-            continue
-        for decorator in node.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if (
-                isinstance(target, ast.Attribute)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == "router"
-                and target.attr in METHODS
-            ):
-                name = node.name
-                if name.endswith("_") and name[:-1] in SHADOWED:
-                    name = name[:-1]
-                found.append(f"{name}:{target.attr}")
-                break
-    return found
+def _endpoint_name(function: str, shadowed: frozenset[str]) -> str:
+    """The endpoint a function serves: `list_` serves `list`."""
+    return function[:-1] if function.endswith("_") and function[:-1] in shadowed else function
+
+
+def _check_name(name: Name, app: Path, module: Path, *, generating: bool) -> None:
+    """Refuse a name whose controller or views module would replace one of the application's
+    own (asgi, router, ready, error, ...) or a views module of something else."""
+    taken = _modules(app) | shipped_modules()
+    if generating and not module.exists():
+        taken |= _modules(app / "views")
+    if name.snake in taken:
+        reason = f"{name.snake!r} would collide with an existing module"
+    elif len(name.snake) > MAX_LENGTH:
+        reason = f"longer than {MAX_LENGTH} characters"
+    else:
+        return
+    raise UsageError(f"invalid controller name {name.raw!r}: {reason}", "choose another name")
 
 
 def _modules(package: Path) -> set[str]:
-    """Modules and packages of the application itself (asgi, router, controllers, ...)."""
+    """Modules and packages of a package of the application (asgi, router, controllers, ...)."""
     if not package.is_dir():
         return set()
     return {path.name.split(".")[0] for path in package.iterdir() if not path.name.startswith("_")}
 
 
-def shipped_controllers() -> set[str]:
-    """The controllers every new project has (ready): generating one would replace it."""
-    found = TEMPLATE_DIR.glob("project/*/app/controllers/*.py*")
+def shipped_modules() -> set[str]:
+    """The controllers and views every new project has (ready, base, error, ...): generating one
+    would replace it."""
+    found = [
+        *TEMPLATE_DIR.glob("project/*/app/controllers/*.py*"),
+        *TEMPLATE_DIR.glob("project/*/app/views/*.py*"),
+    ]
     return {path.name.split(".")[0] for path in found if not path.name.startswith("_")}

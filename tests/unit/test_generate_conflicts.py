@@ -56,6 +56,8 @@ def test_help_then_diff_then_keep(project: Path) -> None:
     child.expect(PROMPT)
     child.sendline("n")
     child.expect(status("skip", "demo/app/controllers/articles.py"))
+    child.expect(status("conflict", "demo/app/views/articles.py"))  # it gains show's view
+    child.sendline("")
     child.expect(status("conflict", "tests/unit/app/controllers/test_articles.py"))
     child.expect(r"Overwrite tests/unit/app/controllers/test_articles\.py\?")
     child.sendline("")  # Y is the default

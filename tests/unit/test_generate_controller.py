@@ -29,22 +29,29 @@ def unit_test(project: Path, name: str) -> Path:
     return project / "tests" / "unit" / "app" / "controllers" / f"test_{name}.py"
 
 
+def view(project: Path, name: str) -> Path:
+    return project / "demo" / "app" / "views" / f"{name}.py"
+
+
 def router(project: Path) -> Path:
     return project / "demo" / "app" / "router.py"
 
 
 def shipped(project: Path, *added: str) -> list[str]:
     """The controllers the router imports, as a new project has them plus `added`, sorted."""
-    shipped = {p.stem for p in (project / "demo" / "app" / "controllers").glob("[!_]*.py")}
+    modules = (project / "demo" / "app" / "controllers").glob("[!_]*.py")
+    # base.py is the class-based controllers' base, not a controller.
+    shipped = {path.stem for path in modules if path.stem != "base"}
     return sorted(shipped | set(added))
 
 
-def test_creates_the_controller_its_tests_and_its_route(project: Path) -> None:
+def test_creates_the_controller_its_views_its_tests_and_its_route(project: Path) -> None:
     result = run_generator(project, "controller", "BlogPosts", *FIVE, "ping:head", "opts:OPTIONS")
 
     assert result.exit_code == 0, result.output
     for line in (
         r"create  demo/app/controllers/blog_posts.py",
+        r"create  demo/app/views/blog_posts.py",
         r"create  tests/unit/app/controllers/test_blog_posts.py",
         r"insert  demo/app/router.py",
     ):
@@ -52,17 +59,28 @@ def test_creates_the_controller_its_tests_and_its_route(project: Path) -> None:
     assert_file(
         controller(project, "blog_posts"),
         r'^"""The blog posts controller: its endpoints answer under /api/blog-posts\."""$',
-        r"^from fastapi import APIRouter, Response$",
+        r"^from fastapi import APIRouter, Response\n\nfrom demo\.app\.views\.blog_posts import \($",
+        r"^    BlogPostsCreateResponse,\n    BlogPostsIndexResponse,\n",
         r'^router = APIRouter\(prefix="/blog-posts", tags=\["blog_posts"\]\)$',
-        r'^@router\.get\("/index"\)\nasync def index\(\) -> dict\[str, str\]:$',
-        r'^@router\.get\("/show"\)\nasync def show\(\)',
+        r'^@router\.get\("/index"\)\nasync def index\(\) -> BlogPostsIndexResponse:$',
+        r'^@router\.get\("/show"\)\nasync def show\(\) -> BlogPostsShowResponse:$',
         r'^@router\.post\("/create", status_code=201\)\nasync def create\(\)',
         r'^@router\.put\("/update"\)\nasync def update\(\)',
         r'^@router\.delete\("/remove", status_code=204\)\nasync def remove\(\) -> None:',
         r'^@router\.head\("/ping"\)\nasync def ping\(\) -> Response:\n.*\n    return Response\(\)$',
-        r'^@router\.options\("/opts"\)\nasync def opts\(\)',
-        r'^    return \{"action": "index"\}$',
+        r'^@router\.options\("/opts"\)\nasync def opts\(\) -> BlogPostsOptsResponse:',
+        r'^    return BlogPostsIndexResponse\(action="index"\)$',
     )
+    views = assert_file(
+        view(project, "blog_posts"),
+        r'^"""Views of the blog posts controller: what its endpoints answer\."""$',
+        r"^class BlogPostsIndexResponse\(BaseModel\):\n"
+        r'    """What GET /api/blog-posts/index answers: replace it with your own\."""\n\n'
+        r'    action: str = Field\(description="The endpoint that answered\.", '
+        r'examples=\["index"\]\)$',
+    )
+    # A view for every endpoint that answers a body: not HEAD, not DELETE's 204.
+    assert views.count("(BaseModel):") == 5
     text = assert_file(
         unit_test(project, "blog_posts"),
         r"^from demo\.app\.controllers\.blog_posts import router$",
@@ -87,14 +105,17 @@ def test_creates_the_controller_its_tests_and_its_route(project: Path) -> None:
 
 
 def test_generated_code_is_black_and_ruff_clean(project: Path) -> None:
+    longest = ("a_controller_name_of_thirty_ch", "an_endpoint_name_of_thirty_chr:options", "x")
     run_generator(project, "controller", "stock_market", *FIVE, "ping:head")
-    run_generator(
-        project, "ctl", "a_controller_name_of_thirty_ch", "an_endpoint_name_of_thirty_chr:options"
-    )
+    run_generator(project, "ctl", *longest)
+    run_generator(project, "controller", "--class", "stock_exchange", *FIVE, "ping:head", "get")
+    run_generator(project, "ctl", "-c", "b" + longest[0][1:], *longest[1:])
+    names = ("stock_market", "a_controller_name_of_thirty_ch")
+    names += ("stock_exchange", "b_controller_name_of_thirty_ch")
     files = [
         str(path)
-        for name in ("stock_market", "a_controller_name_of_thirty_ch")
-        for path in (controller(project, name), unit_test(project, name))
+        for name in names
+        for path in (controller(project, name), view(project, name), unit_test(project, name))
     ] + [str(router(project))]
     for tool in (["black", "--check", "--quiet"], ["ruff", "check", "--quiet"]):
         done = subprocess.run(
@@ -111,7 +132,7 @@ def test_running_twice_changes_nothing(project: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert tree_checksum(project) == before
-    assert result.output.count("identical") == 3
+    assert result.output.count("identical") == 4
     assert "create" not in result.output and "insert" not in result.output
     assert router(project).read_text().count("include_router(articles.router)") == 1
 
@@ -382,9 +403,9 @@ def test_endpoints_named_like_builtins_keep_their_path_and_pass_the_project_lint
     assert result.exit_code == 0, result.output
     assert_file(
         controller(project, "things"),
-        r'^@router\.get\("/list"\)\nasync def list_\(\) -> dict\[str, str\]:$',
+        r'^@router\.get\("/list"\)\nasync def list_\(\) -> ThingsListResponse:$',
         r'^@router\.get\("/id"\)\nasync def id_\(\)',
-        r'^    return \{"action": "list"\}$',
+        r'^    return ThingsListResponse\(action="list"\)$',
     )
     assert_file(unit_test(project, "things"), r'^    response = client\.get\("/things/list"\)$')
     files = [str(controller(project, "things")), str(unit_test(project, "things"))]
