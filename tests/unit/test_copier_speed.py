@@ -141,3 +141,28 @@ def test_with_core_file_mode_false_copier_still_records_the_executable_bit(tmp_p
     assert (destination / "run.sh").stat().st_mode & stat.S_IXUSR
     staged = run_ok("git", "ls-files", "--stage", "run.sh", cwd=destination).stdout
     assert staged.startswith("100755 "), staged
+
+
+def test_a_second_new_compiles_from_the_bytecode_cache_and_renders_the_same(
+    pristine: Path, tmp_path: Path
+) -> None:
+    from fastapi_mvc.template_versions import cache_dir
+
+    cached = cache_dir() / "jinja-bytecode"
+    assert any(cached.iterdir()), "the pristine project's `new` filled the cache"
+    result = run_tool("new", "-n", "-I", "-q", "--skip-git", "demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert tree_checksum(tmp_path / "demo") == tree_checksum(pristine)
+
+
+def test_templates_compiled_with_other_delimiters_have_other_cache_entries() -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    plain = SandboxedEnvironment(keep_trailing_newline=True)
+    brackets = SandboxedEnvironment(
+        keep_trailing_newline=True, variable_start_string="[[", variable_end_string="]]"
+    )
+    assert copier_speed._code_options(plain) != copier_speed._code_options(brackets)
+    assert copier_speed._code_options(plain) == copier_speed._code_options(
+        SandboxedEnvironment(keep_trailing_newline=True)
+    )
