@@ -1,0 +1,163 @@
+"""Measure what authentication costs a request, in-process: the same GET of one row by id,
+open and behind `CurrentUser` (token verification: the JWT's signature and claims, then the
+user's row for its version and whether it is active).
+
+    python bench/auth.py [--project PATH] [--requests N]
+
+It uses an installed project with authentication (PATH, or a fresh `fastapi-mvc new -n` given
+`generate authentication` and installed by its own `make install`, in a temporary directory).
+Inside the project's own Python, on a migrated SQLite file: two users, and two routes added to
+the application that answer the second user's row (`session.get` and its view, as a scaffold's
+`GET /{id}` does), `/bench/open/{id}` and `/bench/gated/{id}` (with `user: CurrentUser`, signed
+in as the first user). Requests are ASGI calls straight into the application (its lifespan
+running, no server, no socket), alternated in rounds; the figures are medians per request.
+Also the JWT check alone (`read_token`).
+
+Not a test: it prints numbers and always exits 0. Target: gated at most 15% above open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+MEASURE = """\
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from PACKAGE.app.asgi import get_application
+from PACKAGE.app.authentication.accounts import register
+from PACKAGE.app.authentication.dependencies import CurrentUser
+from PACKAGE.app.authentication.tokens import issue_token, read_token
+from PACKAGE.app.database import SessionDep, create_engine, create_sessionmaker
+from PACKAGE.app.models.user import User
+from PACKAGE.app.views.user import UserRead
+from PACKAGE.config import database_settings
+from PACKAGE.config.authentication import authentication_settings
+
+REQUESTS = int(sys.argv[1])
+router = APIRouter()
+
+
+@router.get("/bench/open/{id}")
+async def open_(id: int, session: SessionDep) -> UserRead:
+    return UserRead.model_validate(await session.get(User, id))
+
+
+@router.get("/bench/gated/{id}")
+async def gated(id: int, session: SessionDep, user: CurrentUser) -> UserRead:
+    return UserRead.model_validate(await session.get(User, id))
+
+
+async def call(app, state, path, headers):
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
+        "query_string": b"", "headers": headers, "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80), "state": dict(state),
+    }
+    status = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+
+    await app(scope, receive, send)
+    assert status == [200], (path, status)
+
+
+async def main():
+    engine = create_engine(database_settings)
+    async with engine.begin() as connection:
+        from PACKAGE.app.models import Base
+
+        await connection.run_sync(Base.metadata.create_all)
+    async with create_sessionmaker(engine)() as session:
+        first = await register(session, "ada@example.com", "correct horse battery staple")
+        other = await register(session, "bob@example.com", "correct horse battery staple")
+        await session.commit()
+    await engine.dispose()
+    token, _ = issue_token(first.id, first.token_version, authentication_settings)
+    auth = [(b"authorization", f"Bearer {token}".encode())]
+    app = get_application()
+    app.include_router(router)
+    async with app.router.lifespan_context(app) as state:
+        times = {"open": [], "gated": []}
+        for path, headers in (("open", []), ("gated", auth)):
+            for _ in range(200):  # warm up
+                await call(app, state, f"/bench/{path}/{other.id}", headers)
+        for _ in range(10):
+            for name, headers in (("open", []), ("gated", auth), ("gated", auth), ("open", [])):
+                start = time.perf_counter()
+                for _ in range(REQUESTS // 20):
+                    await call(app, state, f"/bench/{name}/{other.id}", headers)
+                times[name].append((time.perf_counter() - start) / (REQUESTS // 20))
+    open_us = statistics.median(times["open"]) * 1e6
+    gated_us = statistics.median(times["gated"]) * 1e6
+    start = time.perf_counter()
+    for _ in range(REQUESTS):
+        read_token(token, authentication_settings)
+    jwt_us = (time.perf_counter() - start) / REQUESTS * 1e6
+    print(f"GET one row, open:              {open_us:8.1f} us/request")
+    print(f"GET one row, behind CurrentUser: {gated_us:8.1f} us/request")
+    print(f"  token verification costs       {gated_us - open_us:8.1f} us "
+          f"({(gated_us - open_us) / open_us:.0%} of the open GET; target 15%)")
+    print(f"  of which the JWT check alone   {jwt_us:8.1f} us "
+          f"({jwt_us / open_us:.0%}); the rest is the user's row")
+
+
+asyncio.run(main())
+"""
+
+
+def project_package(project: Path) -> str:
+    for line in (project / ".fastapi-mvc.yml").read_text().splitlines():
+        if line.startswith("package_name:"):
+            return line.split(":", 1)[1].strip()
+    raise SystemExit(f"{project} has no package_name in .fastapi-mvc.yml")
+
+
+def install(scratch: Path) -> Path:
+    project = scratch / "demo"
+    tool = [sys.executable, "-m", "fastapi_mvc"]
+    subprocess.run([*tool, "new", "-n", "-q", "-I", str(project)], check=True, timeout=600)
+    subprocess.run([*tool, "generate", "authentication"], cwd=project, check=True, timeout=600)
+    subprocess.run(["make", "install"], cwd=project, check=True, timeout=1200)
+    return project
+
+
+def measure(project: Path, requests: int, scratch: Path) -> None:
+    script = scratch / "measure_auth.py"
+    script.write_text(MEASURE.replace("PACKAGE", project_package(project)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FASTAPI_")}
+    env["FASTAPI_SECRET_KEY"] = "a-bench-key-that-is-long-enough-0123456789"
+    env["FASTAPI_DATABASE_URL"] = f"sqlite+aiosqlite:///{scratch / 'bench.sqlite3'}"
+    python = project / ".venv" / "bin" / "python"
+    subprocess.run([python, script, str(requests)], cwd=project, env=env, check=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, help="an installed project with authentication")
+    parser.add_argument("--requests", type=int, default=4000, help="requests of each kind")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-auth-") as scratch:
+        project = args.project.resolve() if args.project else install(Path(scratch))
+        measure(project, args.requests, Path(scratch))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,318 @@
+"""Authentication on a real generated and installed project, served for real (SQLite).
+
+One project is made, given `generate authentication --registration` and installed once. Then, as
+a user would: its own `make test` at 100% coverage with black, ruff and mypy clean; the server
+refuses the development secret key in one line; served with a real key, anonymous calls get 401,
+a normal user 403 on a staff endpoint and a staff user 200; tokens signed with another key,
+expired, revoked by signing out or of a deactivated account are refused; repeated wrong
+passwords get 429 with Retry-After, even with the right one; the password is in neither the
+database nor the server's log (with every SQL statement logged); and `destroy authentication`
+refuses while the users migration is applied.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import sqlite3
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from support import free_port, run_tool, stop_process
+
+pytestmark = pytest.mark.integration
+
+NAME = "shop"
+SECRET = "an-integration-test-key-that-is-long-enough-0123456789"
+PASSWORD = "correct horse battery staple"
+# A staff-only endpoint, as a user writes one with the generated gates.
+STAFF_CONTROLLER = '''"""Reports: for staff only."""
+
+from fastapi import APIRouter
+
+from shop.app.authentication.dependencies import StaffUser
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+@router.get("")
+async def index(user: StaffUser) -> dict[str, str]:
+    """Who may read the reports."""
+    return {"reader": user.email}
+'''
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FASTAPI_")}
+    return {**env, **extra}
+
+
+def make(project: Path, target: str, timeout: float = 600) -> str:
+    done = subprocess.run(
+        ["make", target],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        env=clean_env(),
+    )
+    assert done.returncode == 0, f"make {target} exited {done.returncode}:\n{done.stdout}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    parent = tmp_path_factory.mktemp("authentication")
+    done = run_tool("new", "-n", "-I", NAME, cwd=parent, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    project = parent / NAME
+    done = run_tool("generate", "authentication", "--registration", cwd=project, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "run `make install`" in done.stderr + done.stdout
+    make(project, "install", timeout=900)
+    return project
+
+
+@pytest.fixture(scope="module")
+def database(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's database, migrated: a SQLite file outside the tree."""
+    path = tmp_path_factory.mktemp("database") / "shop.sqlite3"
+    script = project / ".venv" / "bin" / NAME
+    migrated = subprocess.run(
+        [script, "db", "migrate"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=clean_env(FASTAPI_DATABASE_URL=f"sqlite+aiosqlite:///{path}"),
+        timeout=120,
+    )
+    assert "create_users" in migrated.stdout, migrated.stdout + migrated.stderr
+    return path
+
+
+def test_the_projects_own_tests_lint_and_types_pass(project: Path) -> None:
+    tests = make(project, "test")
+    assert "Required test coverage of 100.0% reached" in tests, tests
+    make(project, "metrics")
+    make(project, "typecheck")
+
+
+def test_the_server_refuses_the_development_key_in_one_line(project: Path) -> None:
+    done = subprocess.run(
+        [project / ".venv" / "bin" / NAME, "serve"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("Error: FASTAPI_SECRET_KEY=(hidden, a secret) is not valid:")
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: object
+
+
+@dataclass
+class Server:
+    port: int
+    log: Path
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        token: str | None = None,
+        form: dict[str, str] | None = None,
+        body: dict[str, str] | None = None,
+    ) -> Answer:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        data = None
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", data=data, headers=headers, method=method
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                raw, status, answer_headers = response.read(), response.status, response.headers
+        except urllib.error.HTTPError as error:
+            raw, status, answer_headers = error.read(), error.code, error.headers
+        return Answer(status, dict(answer_headers), json.loads(raw) if raw else None)
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> Answer:
+        return self.call("POST", "/api/session", form={"username": email, "password": password})
+
+    def token(self, email: str) -> str:
+        answer = self.sign_in(email)
+        assert answer.status == 200, answer
+        assert isinstance(answer.body, dict)
+        return str(answer.body["access_token"])
+
+
+@pytest.fixture(scope="module")
+def server(
+    project: Path, database: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The project's production server (`<script> serve`, one worker), every SQL statement
+    logged, sign-ins limited to 3 failures per account and 6 per address."""
+    controller = project / NAME / "app" / "controllers" / "reports.py"
+    controller.write_text(STAFF_CONTROLLER)
+    router = project / NAME / "app" / "router.py"
+    router.write_text(
+        router.read_text().replace(
+            "# fastapi-mvc: generated",
+            "from shop.app.controllers import reports  # noqa: E402\n\n"
+            "root_api_router.include_router(reports.router)\n# fastapi-mvc: generated",
+        )
+    )
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    env = clean_env(
+        FASTAPI_SECRET_KEY=SECRET,
+        FASTAPI_DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+        FASTAPI_DATABASE_ECHO="true",
+        FASTAPI_LOGIN_ATTEMPTS_PER_ACCOUNT="3",
+        FASTAPI_LOGIN_ATTEMPTS_PER_ADDRESS="6",
+    )
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [project / ".venv" / "bin" / NAME, "serve", "--bind", f"127.0.0.1:{port}", "-w", "1"],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(port, log)
+    try:
+        end = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"the server exited:\n{log.read_text()}"
+            try:
+                if server.call("GET", "/api/live").status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < end, f"the server was not ready in 60s:\n{log.read_text()}"
+            time.sleep(0.2)
+        yield server
+    finally:
+        stop_process(process)
+
+
+def change_user(database: Path, email: str, column: str, value: int) -> None:
+    assert column in ("is_staff", "is_active")
+    with sqlite3.connect(database) as connection:
+        connection.execute(f"UPDATE users SET {column} = ? WHERE email = ?", (value, email))
+
+
+def hs256(claims: dict[str, object], key: str) -> str:
+    """A JWT signed with `key`, written by hand (the test's own signer, not the project's)."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = part(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    payload = part(json.dumps(claims).encode())
+    signature = hmac.new(key.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{part(signature)}"
+
+
+def test_gates_tokens_sign_out_and_deactivation(server: Server, database: Path) -> None:
+    for email in ("ada@example.com", "bob@example.com"):
+        created = server.call("POST", "/api/users", body={"email": email, "password": PASSWORD})
+        assert created.status == 201, created
+    change_user(database, "ada@example.com", "is_staff", 1)
+
+    anonymous = server.call("GET", "/api/reports")
+    assert anonymous.status == 401
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    assert server.call("GET", "/api/reports", server.token("bob@example.com")).status == 403
+    staff = server.call("GET", "/api/reports", server.token("ada@example.com"))
+    assert (staff.status, staff.body) == (200, {"reader": "ada@example.com"})
+
+    me = server.call("GET", "/api/me", server.token("bob@example.com"))
+    assert isinstance(me.body, dict)
+    now = int(time.time())
+    claims = {"sub": str(me.body["id"]), "ver": 0, "iat": now - 60, "exp": now + 600}
+    assert server.call("GET", "/api/me", hs256(claims, SECRET)).status == 200  # the signer works
+    forged = hs256(claims, "another-key-that-is-long-enough-0123456789")
+    expired = hs256(claims | {"iat": now - 7200, "exp": now - 3600}, SECRET)
+    for token in (forged, expired):
+        assert server.call("GET", "/api/me", token).status == 401
+
+    token = server.token("bob@example.com")
+    assert server.call("DELETE", "/api/session", token).status == 204
+    assert server.call("GET", "/api/me", token).status == 401
+    token = server.token("bob@example.com")
+    change_user(database, "bob@example.com", "is_active", 0)
+    assert server.call("GET", "/api/me", token).status == 401
+    assert server.sign_in("bob@example.com").status == 401  # and cannot sign in again
+
+
+def test_brute_force_is_limited_and_passwords_stay_secret(server: Server, database: Path) -> None:
+    created = server.call(
+        "POST", "/api/users", body={"email": "eve@example.com", "password": PASSWORD}
+    )
+    assert created.status == 201, created
+    unknown = server.sign_in("nobody@example.com", "guess")
+    wrong = server.sign_in("eve@example.com", "guess")
+    assert unknown.status == wrong.status == 401
+    assert unknown.body == wrong.body
+    for _ in range(2):
+        assert server.sign_in("eve@example.com", "guess").status == 401
+
+    refused = server.sign_in("eve@example.com")  # the right password, too late
+
+    assert refused.status == 429
+    assert 0 < int(refused.headers["retry-after"]) <= 900
+    # Other accounts from the same address, one failure each, until the address waits.
+    for attempt in range(1, 7):
+        answer = server.sign_in(f"guesser{attempt}@example.com", "guess")
+        if answer.status == 429:
+            break
+        assert answer.status == 401
+    assert answer.status == 429, "the address was never limited"
+    assert int(answer.headers["retry-after"]) > 0
+
+    assert PASSWORD.encode() not in database.read_bytes()
+    log = server.log.read_bytes()
+    assert b"INSERT INTO users" in log  # the statements are logged, with their parameters
+    assert PASSWORD.encode() not in log
+    assert b"guess" not in log
+
+
+def test_destroy_refuses_while_the_users_migration_is_applied(
+    project: Path, database: Path
+) -> None:
+    done = run_tool(
+        "destroy",
+        "authentication",
+        cwd=project,
+        env={"FASTAPI_DATABASE_URL": f"sqlite+aiosqlite:///{database}"},
+        timeout=120,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    assert "create_users is applied to the database; roll it back first" in output
+    assert (project / NAME / "app" / "authentication" / "tokens.py").is_file()
