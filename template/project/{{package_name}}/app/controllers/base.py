@@ -166,6 +166,8 @@ def _endpoint(method: Callable[..., Any], instance: params.Depends) -> Callable[
     """The function FastAPI calls for `method`: the same parameters (their string annotations
     evaluated in the method's module), `self` filled in by the `instance` dependency."""
     signature = inspect.signature(method, eval_str=True)
+    if not signature.parameters:
+        raise TypeError(f"route {method.__qualname__} has no `self`: define it as a method")
     first, *rest = signature.parameters.values()
     endpoint = _caller(method, first.name)
     for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
