@@ -285,3 +285,38 @@ def test_dependencies_on_one_line_are_refused(tmp_path: Path) -> None:
     with pytest.raises(EditRefused, match="add pyjwt to its dependencies yourself"):
         edit.check()
     assert edit.revoke(pretend=False) == "unchanged"
+
+
+OLD_CLI = '''"""The root command group."""
+
+import click
+
+from demo.cli.db import db
+from demo.cli.serve import serve
+from demo.cli.worker import worker
+
+
+@click.group()
+def cli() -> None:
+    """demo: manage and serve the application."""
+
+
+cli.add_command(serve)
+cli.add_command(db)
+cli.add_command(worker)
+'''
+
+
+def test_a_cli_that_imports_its_commands_gets_users_added_and_taken_out(project: Path) -> None:
+    cli = project / PACKAGE / "cli" / "cli.py"
+    cli.write_text(OLD_CLI)
+    before = tree_checksum(project)
+
+    generate(project)
+
+    assert cli.read_text() == OLD_CLI.replace(
+        "from demo.cli.serve import serve\n",
+        "from demo.cli.serve import serve\nfrom demo.cli.users import users\n",
+    ).replace("cli.add_command(worker)\n", "cli.add_command(worker)\ncli.add_command(users)\n")
+    assert run_destroy(project, "authentication").exit_code == 0
+    assert tree_checksum(project) == before
