@@ -65,15 +65,16 @@ export function createApiClient(options: ClientOptions = {}): Client<paths> {
   return createClient<paths>(options);
 }
 
-type Answer<T> =
-  | { data: T; error?: never; response: Response }
-  | { data?: never; error: unknown; response: Response };
+/** What a call's answer holds when it succeeds (openapi-fetch's success branch). */
+export type Data<A> = A extends { data: infer D; error?: never } ? D : never;
 
 /** The data of a successful answer; an error answer throws `ApiError` with its envelope. */
-export async function unwrap<T>(pending: Promise<Answer<T>>): Promise<T> {
-  const answer = await pending;
+export async function unwrap<A extends { error?: unknown; response: Response }>(
+  pending: Promise<A>,
+): Promise<Data<A>> {
+  const answer: { data?: unknown; error?: unknown; response: Response } = await pending;
   if (answer.error === undefined && answer.response.ok) {
-    return answer.data as T;
+    return answer.data as Data<A>;
   }
   const { response } = answer;
   const envelope: ErrorEnvelope = isErrorEnvelope(answer.error)
