@@ -11,7 +11,10 @@ command>`, built with `fastapi_mvc.cli.GeneratorCommand` and helpers from `fasta
 And for projects the original made (Poetry packaging, a router without our marker):
 
 - `poetry`: telling such a project from ours, and finding its Poetry environment for run/routes.
-- `moving`: what `update` says about such a project instead of trying.
+- `moving`: what a plain `update` says about such a project instead of trying.
+- `move`: `update --from-original`, the move onto our template keeping the user's edits, with
+  `answers` (their answers as ours), `moved_router` and `moved_imports` (what the original's
+  controller generator wrote, carried over).
 
 Nothing here is used by our own generators or projects; see docs/coming-from-the-original.md.
 """

@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from compat_support import QUIET_OLD_TEMPLATE, original_generator, original_project
+from compat_support import (
+    ANCHOR,
+    QUIET_OLD_TEMPLATE,
+    committed_original,
+    original_generator,
+    original_project,
+)
 from support import REPO_ROOT, assert_file, free_port, new_project, run_ok, run_tool
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings(QUIET_OLD_TEMPLATE)]
@@ -107,9 +113,17 @@ TABLE = [
     case("H05", "update", "outside", 2, "not a fastapi-mvc", ON_PURPOSE),
     # M: ours on a project the original made (copier-project 0.6.1)
     case("M01", "generate controller death_star status load:post", "original", 0, "marker", FIXED),
-    case("M03", "update -n", "original", 2, "made by the original fastapi-mvc", NOT_YET),
+    case("M03", "update -n", "original", 2, "update --from-original", ON_PURPOSE),
     case("M06", "generate script s.sh", "original", 0, "s.sh"),
-    case("M07", "update -n --use-version 0.30.0", "original", 2, "made by the original", NOT_YET),
+    case("M07", "update -n --use-version 0.30.0", "original", 2, "--from-original", ON_PURPOSE),
+    case(
+        "M08",
+        "update --from-original --original-template {anchor}/copier-project.bundle",
+        "original",
+        0,
+        "Moved from the original's template 0.6.1",
+        FIXED,
+    ),
 ]
 
 
@@ -122,7 +136,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     original_generator(with_generators / "lib" / "generators" / "foobar", "foobar")
     original_generator(base / "shared" / "foobar", "foobar")
     hand_written_generator(with_generators / "lib" / "generators" / "my_controller")
-    original = original_project(base / "original", "0.6.1")
+    original = committed_original(base / "original", "0.6.1")
     return {"project": ours, "generators": with_generators, "original": original, "base": base}
 
 
@@ -158,7 +172,8 @@ def place(pristine: dict[str, Path], where: str, tmp_path: Path) -> Path:
 def test_the_original_command_line(row: Case, pristine: dict[str, Path], tmp_path: Path) -> None:
     cwd = place(pristine, row.where, tmp_path)
     env = {k: v.format(shared=pristine["base"] / "shared") for k, v in row.env.items()}
-    result = run_tool(*row.argv, cwd=cwd, env=env, timeout=300)
+    argv = [arg.format(anchor=ANCHOR) for arg in row.argv]
+    result = run_tool(*argv, cwd=cwd, env=env, timeout=300)
     output = result.stdout + result.stderr
     assert result.returncode == row.rc, output
     assert row.shows in output, output
