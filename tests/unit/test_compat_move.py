@@ -5,7 +5,12 @@ project is proven in tests/integration/test_compat_move.py."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -149,6 +154,37 @@ def test_user_edits_are_kept_merged_or_marked_and_reported(edited: Path) -> None
     assert_file(edited / "legacy" / "app" / "controllers" / "base.py")
     assert not (edited / "legacy" / "cli" / "utils.py").exists()
     assert "fastapi-mvc/template" in (edited / ".fastapi-mvc.yml").read_text()
+
+
+def test_a_signal_during_the_move_leaves_the_project_unchanged(
+    legacy: Path, tmp_path: Path
+) -> None:
+    before = source_checksum(legacy)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fastapi_mvc", *MOVE],
+        cwd=legacy,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
+    )
+    deadline = time.monotonic() + 60
+    while not list(scratch.glob("fastapi-mvc-move.*/project/.git")):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    time.sleep(1)  # copier is rendering the templates
+    os.killpg(process.pid, signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last == "Error: update interrupted by SIGTERM; the project is unchanged", stderr
+    assert source_checksum(legacy) == before
+    assert run_ok("git", "status", "--porcelain", cwd=legacy).stdout == ""
+    assert list(scratch.iterdir()) == []
 
 
 # -- what the move refuses, changing nothing ---------------------------------------------------
