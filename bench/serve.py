@@ -233,12 +233,19 @@ def millis(text: str) -> float:
 
 
 def wrk(
-    url: str, duration: int, connections: int, threads: int, headers: tuple[str, ...] = ()
+    url: str,
+    duration: int,
+    connections: int,
+    threads: int,
+    headers: tuple[str, ...] = (),
+    script: Path | None = None,
 ) -> dict[str, float]:
-    """One wrk run; requests/s, p50/p99 in ms, requests and errors (non-2xx + socket errors)."""
+    """One wrk run; requests/s, p50/p99 in ms, requests and errors (non-2xx + socket errors).
+    `script` is a wrk Lua script (e.g. one that makes the requests POSTs with a body)."""
     out = sh(
         WRK,
         *(arg for header in headers for arg in ("-H", header)),
+        *(("-s", str(script)) if script else ()),
         f"-t{threads}",
         f"-c{connections}",
         f"-d{int(duration)}s",
