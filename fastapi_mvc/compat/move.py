@@ -110,7 +110,7 @@ def move(request: MoveRequest) -> MoveSummary:
         with stop_on_signals(), tempfile.TemporaryDirectory(prefix="fastapi-mvc-move.") as tmp:
             scratch = Path(tmp)
             with library_temporaries_in(scratch / "tmp"):
-                copy, summary.head = _merge_in_a_copy(checked, request, scratch, summary)
+                copy, summary.head = _merge_in_a_copy(checked, scratch, summary)
                 changes = git.changes_since(copy, summary.head)
                 _summarise(copy, changes, summary)
             if not request.pretend:
@@ -197,9 +197,7 @@ def _original_source(given: str | None, project: Project) -> str:
 # -- the move, in a throw-away copy ----------------------------------------------------------
 
 
-def _merge_in_a_copy(
-    checked: MovePlan, request: MoveRequest, scratch: Path, summary: MoveSummary
-) -> tuple[Path, str]:
+def _merge_in_a_copy(checked: MovePlan, scratch: Path, summary: MoveSummary) -> tuple[Path, str]:
     """Clone the project into `scratch` and merge there: (the clone, the project's HEAD)."""
     from copier.errors import OldTemplateWarning
 
@@ -311,8 +309,8 @@ def _with_subtree(repo: Path, head: str, prefix: str, directory: Path) -> str:
         tree = git.git("write-tree", cwd=repo, env=files).strip()
         if prefix == ".":
             return tree
-        git.git("read-tree", head, cwd=repo, env=index)
-        git.git("rm", "-r", "-q", "--cached", "--ignore-unmatch", prefix, cwd=repo, env=index)
+        git.git("read-tree", operands=[head], cwd=repo, env=index)
+        git.git("rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", prefix, cwd=repo, env=index)
         git.git("read-tree", f"--prefix={prefix}/", tree, cwd=repo, env=index)
         return git.git("write-tree", cwd=repo, env=index).strip()
 
