@@ -44,12 +44,6 @@ def prepare(invocation: Invocation, *, generator: str) -> Name:
     assert project is not None
     name = invocation.name
     plural = plural_name(name)
-    if plural.snake == name.snake:
-        raise UsageError(
-            f"invalid name {name.raw!r}: its plural is the same word, so the controller and the "
-            "model would share their module name",
-            "choose a name whose plural differs",
-        )
     gate = _gate(invocation, project, generator)
     if not invocation.destroying:
         _refuse_taken(invocation, project, name, plural, generator)
@@ -63,6 +57,12 @@ def prepare(invocation: Invocation, *, generator: str) -> Name:
         if invocation.options[option]
     ]
     model = invocation.compose("model", name.raw, *fields, *flags)
+    if plural.snake == name.snake:
+        raise UsageError(
+            f"invalid name {name.raw!r}: its plural is the same word, so the controller and the "
+            "model would share their module name",
+            "choose a name whose plural differs",
+        )
     attributes, timestamps = _attributes(invocation, project, name, fields)
     invocation.data["resource"] = resource_data(
         project.package_name, name, plural, attributes, timestamps, model.data["tests"], gate
@@ -161,7 +161,7 @@ def resource_data(
         "changed": attributes[0].column if attributes else None,
         "timestamps": timestamps,
         "gate": gate,
-        "imports": _imports(package, name, plural, gate),
+        "imports": _imports(package, name, plural, gate, filters),
         "factory": _factory(package, name, tests, gate),
     }
 
@@ -172,10 +172,14 @@ def _filter(attribute: Attribute) -> list[str]:
     bounds = INT_RANGES.get(attribute.type)
     if bounds is not None:
         constraints += [f"ge={bounds[0]:_}", f"le={bounds[1]:_}"]
+    if constraints == ["default=None"]:
+        return [f"    {attribute.column}: {annotation} = None"]
     return call("    ", f"{attribute.column}: {annotation} = Field(", constraints)
 
 
-def _imports(package: str, name: Name, plural: Name, gate: str | None) -> dict[str, list[str]]:
+def _imports(
+    package: str, name: Name, plural: Name, gate: str | None, filters: list[Attribute]
+) -> dict[str, list[str]]:
     """The first-party imports of the controller and of the service, isort's way."""
     app = f"{package}.app"
     views = f"{app}.views.{name.snake}"
@@ -204,6 +208,10 @@ def _imports(package: str, name: Name, plural: Name, gate: str | None) -> dict[s
     return {
         "controller": import_lines(controller),
         "service": import_lines(service),
+        "page_standard": import_lines(
+            [("typing", "Literal")]
+            + [a.kind.python_import for a in filters if a.kind.python_import is not None]
+        ),
         "page": format_import(views, [f"{name.camel}Read"]),
         "stub": import_lines(
             [
