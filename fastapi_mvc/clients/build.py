@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -99,10 +100,19 @@ def build(project: Project, asked: list[str], out: Path) -> list[ClientFile]:
     with tempfile.TemporaryDirectory(prefix="fastapi-mvc-client-") as scratch:
         schema = Path(scratch) / "openapi.json"
         schema.write_text(export_schema(project))
-        for language in asked:
-            made = Path(scratch) / language
-            GENERATORS[language](project, schema, made)
-            files.extend(compare(made, out / language, owned(project, language)))
+        # The generators (and their first-run installs) are other programs: they run side by
+        # side, and their clients are compared in the asked order.
+        with ThreadPoolExecutor(max_workers=len(asked) or 1) as pool:
+            running = {
+                language: pool.submit(
+                    GENERATORS[language], project, schema, Path(scratch) / language
+                )
+                for language in asked
+            }
+            for language, generating in running.items():
+                generating.result()
+                made = Path(scratch) / language
+                files.extend(compare(made, out / language, owned(project, language)))
     return files
 
 
