@@ -35,6 +35,7 @@ pytestmark = pytest.mark.integration
 NAME = "shop"
 SECRET = "an-integration-test-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"
+WRONG = "tr0ub4dor-and-3"  # a wrong password, to look for in the log
 # A staff-only endpoint, as a user writes one with the generated gates.
 STAFF_CONTROLLER = '''"""Reports: for staff only."""
 
@@ -275,12 +276,12 @@ def test_brute_force_is_limited_and_passwords_stay_secret(server: Server, databa
         "POST", "/api/users", body={"email": "eve@example.com", "password": PASSWORD}
     )
     assert created.status == 201, created
-    unknown = server.sign_in("nobody@example.com", "guess")
-    wrong = server.sign_in("eve@example.com", "guess")
+    unknown = server.sign_in("nobody@example.com", WRONG)
+    wrong = server.sign_in("eve@example.com", WRONG)
     assert unknown.status == wrong.status == 401
     assert unknown.body == wrong.body
     for _ in range(2):
-        assert server.sign_in("eve@example.com", "guess").status == 401
+        assert server.sign_in("eve@example.com", WRONG).status == 401
 
     refused = server.sign_in("eve@example.com")  # the right password, too late
 
@@ -288,7 +289,7 @@ def test_brute_force_is_limited_and_passwords_stay_secret(server: Server, databa
     assert 0 < int(refused.headers["retry-after"]) <= 900
     # Other accounts from the same address, one failure each, until the address waits.
     for attempt in range(1, 7):
-        answer = server.sign_in(f"guesser{attempt}@example.com", "guess")
+        answer = server.sign_in(f"attacker{attempt}@example.com", WRONG)
         if answer.status == 429:
             break
         assert answer.status == 401
@@ -299,7 +300,7 @@ def test_brute_force_is_limited_and_passwords_stay_secret(server: Server, databa
     log = server.log.read_bytes()
     assert b"INSERT INTO users" in log  # the statements are logged, with their parameters
     assert PASSWORD.encode() not in log
-    assert b"guess" not in log
+    assert WRONG.encode() not in log
 
 
 def test_destroy_refuses_while_the_users_migration_is_applied(
