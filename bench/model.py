@@ -1,16 +1,13 @@
-"""Time the data layer as a user runs it: a new process each time, medians of repeated runs.
+"""Time `generate model` as a user runs it: a new process each time, medians of repeated runs.
 
-    python bench/model.py [--runs N] [--installed PROJECT]
+    python bench/model.py [--runs N]
 
-1. `fastapi-mvc generate model` with six fields against `generate controller` with five
-   endpoints, runs interleaved in one session so both see the same machine load; each run on a
-   clean project (destroyed again between runs, untimed). Target: ratio at most 1.2.
-2. `fastapi-mvc db migrate` of ten migrations on SQLite (ten models; rolled back to the base
-   between runs, untimed). Target: under 2 s. This needs an installed project: one is made
-   (`make install`, a minute or two) unless --installed names one made by `fastapi-mvc new`
-   whose database is SQLite; its tree is left as it was.
+`fastapi-mvc generate model` with six fields against `generate controller` with five endpoints,
+runs interleaved in one session so both see the same machine load; each run on a clean project
+(destroyed again between runs, untimed). Target: ratio at most 1.2. (`db migrate` of ten
+migrations is timed by bench/migrate.py.)
 
-Not a test: it prints the numbers (and whether each target is met) and always exits 0.
+Not a test: it prints the numbers (and whether the target is met) and always exits 0.
 """
 
 from __future__ import annotations
@@ -33,7 +30,6 @@ FIELDS = (
     "published_at:datetime?",
     "slug:string{80}:uniq",
 )
-TEN = [f"Model{chr(ord('A') + i)}" for i in range(10)]
 
 
 def command() -> list[str]:
@@ -85,46 +81,15 @@ def generators(runs: int, scratch: Path) -> None:
     print(f"ratio model/controller: {ratio:.2f}; target <= 1.2: {'ok' if ratio <= 1.2 else 'OVER'}")
 
 
-def migrations(runs: int, project: Path, scratch: Path) -> None:
-    env = {"FASTAPI_DATABASE_URL": f"sqlite+aiosqlite:///{scratch / 'bench.sqlite3'}"}
-    for name in TEN:
-        run("generate", "model", name, *FIELDS, "-q", cwd=project)
-    try:
-        times = []
-        for _ in range(runs):
-            times.append(run("db", "migrate", cwd=project, env=env))
-            run("db", "rollback", "--step", str(len(TEN)), cwd=project, env=env)
-        median = statistics.median(times)
-        print(summary("db migrate (10 migrations, SQLite)", times))
-        print(f"target < 2000 ms: {'ok' if median < 2 else 'OVER'}")
-        print(
-            summary("for scale: db current (start-up, no migration)", startup(runs, project, env))
-        )
-    finally:
-        for name in reversed(TEN):
-            run("destroy", "model", name, "-q", cwd=project, env=env)
-
-
-def startup(runs: int, project: Path, env: dict[str, str]) -> list[float]:
-    """`fastapi-mvc db current`: what every `db` command costs before it migrates anything."""
-    return [run("db", "current", cwd=project, env=env) for _ in range(runs)]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement")
-    parser.add_argument("--installed", type=Path, help="an installed SQLite project to use")
     options = parser.parse_args()
     print(f"command: {' '.join(command())}; python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="fastapi-mvc-bench-") as folder:
         scratch = Path(folder)
         generators(options.runs, scratch)
-        project = options.installed
-        if project is None:
-            project = scratch / "installed"
-            run("new", "-n", "-q", "--skip-git", str(project), cwd=scratch)
-        migrations(options.runs, project.resolve(), scratch)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -79,6 +79,8 @@ def parse(generator: Generator, argv: Sequence[str], prog: str) -> Parsed:
         default = _default(option)
         if option.type == "flag":
             parser.add_argument(*option.flags, dest=option.name, action="store_true")
+            if option.off_flags:
+                parser.add_argument(*option.off_flags, dest=option.name, action="store_false")
         else:
             parser.add_argument(
                 *option.flags,
@@ -161,12 +163,18 @@ def usage(generator: Generator, action: Action, prog: str) -> str:
 
 def _flags(option: Option) -> str:
     flags = ", ".join(option.flags)
+    if option.off_flags:
+        return f"{flags} / {', '.join(option.off_flags)}"
     return flags if option.type == "flag" else f"{flags} {_metavar(option)}"
 
 
 def _option_help(option: Option) -> str:
-    extra = f"  [env var: {option.envvar}]" if option.envvar else ""
-    return option.help + extra
+    notes = []
+    if option.off_flags:
+        notes.append(f"[default: {option.flags[-1] if option.default else option.off_flags[-1]}]")
+    if option.envvar:
+        notes.append(f"[env var: {option.envvar}]")
+    return "  ".join([option.help, *notes])
 
 
 def _section(title: str, rows: list[tuple[str, str]]) -> str:

@@ -12,7 +12,13 @@ showing their help stay fast and safe. Everything else in `copier.yml` is copier
         - {name: endpoints, nargs: -1, metavar: "ENDPOINT[:METHOD]", help: "..."}
       options:
         - {name: skip_routes, flags: [-R, --skip-routes], help: "..."}
+        - {name: timestamps, flags: [--timestamps/--no-timestamps], default: true, help: "..."}
         - {name: license, flags: [--license], type: choice, choices: [MIT, "no"], help: "..."}
+
+An option's `type` is `flag` (the default: present or not, default false), `string` or `choice`.
+A flag with a `--x/--no-x` spelling is a pair: `--x` sets it, `--no-x` clears it, the last one
+given wins, and `default:` says which holds when neither is given (short flags pair the same
+way: `-t/-T`).
 """
 
 from __future__ import annotations
@@ -108,6 +114,12 @@ class Option:
     choices: tuple[str, ...] = ()
     default: Any = None
     envvar: str | None = None
+    # The spellings that clear a flag: `--no-x` of `--x/--no-x`.
+    off_flags: tuple[str, ...] = ()
+
+    @property
+    def all_flags(self) -> tuple[str, ...]:
+        return self.flags + self.off_flags
 
 
 @dataclass(frozen=True)
@@ -227,7 +239,7 @@ def _parse(
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
         raise broken(f"{duplicate!r} is declared twice")
-    flags = [flag for option in options for flag in option.flags]
+    flags = [flag for option in options for flag in option.all_flags]
     duplicate = next((f for f in flags if flags.count(f) > 1), None)
     if duplicate:
         raise broken(f"the flag {duplicate} is declared twice")
@@ -289,15 +301,20 @@ def _option(item: dict[str, Any], broken: Any) -> Option:
         raise broken(f"option {name!r}: unknown key {sorted(unknown)[0]!r}")
     if name in RESERVED_OPTIONS:
         raise broken(f"option {name!r} is one every generator already has")
-    flags = item.get("flags") or ["--" + name.replace("_", "-")]
-    if not isinstance(flags, list) or not all(isinstance(f, str) and _FLAG.match(f) for f in flags):
-        raise broken(f"option {name!r}: `flags` must be a list like [-x, --long-name]")
-    taken = RESERVED_FLAGS.intersection(flags)
-    if taken:
-        raise broken(f"option {name!r}: {sorted(taken)[0]} is a flag every generator already has")
     kind = item.get("type", "flag")
     if kind not in OPTION_TYPES:
         raise broken(f"option {name!r}: `type` must be one of {', '.join(OPTION_TYPES)}")
+    flags, off_flags = _flags(item.get("flags") or ["--" + name.replace("_", "-")])
+    if not flags or not all(_FLAG.match(f) for f in flags + off_flags):
+        raise broken(
+            f"option {name!r}: `flags` must be a list like [-x, --long-name] (a flag pair: "
+            "[--long-name/--no-long-name])"
+        )
+    if off_flags and kind != "flag":
+        raise broken(f"option {name!r}: only a flag has a --x/--no-x pair, not a {kind}")
+    taken = RESERVED_FLAGS.intersection(flags + off_flags)
+    if taken:
+        raise broken(f"option {name!r}: {sorted(taken)[0]} is a flag every generator already has")
     choices = item.get("choices") or []
     if kind == "choice" and (not isinstance(choices, list) or not choices):
         raise broken(f"option {name!r}: a choice needs a list of `choices`")
@@ -310,4 +327,14 @@ def _option(item: dict[str, Any], broken: Any) -> Option:
         choices=tuple(str(choice) for choice in choices),
         default=default,
         envvar=str(item["envvar"]) if item.get("envvar") else None,
+        off_flags=off_flags,
     )
+
+
+def _flags(declared: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the flags that set an option, those that clear it) from `[-t/-T, --x/--no-x, -y]`;
+    nothing when `declared` is not a list of strings."""
+    if not isinstance(declared, list) or not all(isinstance(flag, str) for flag in declared):
+        return (), ()
+    pairs = [flag.split("/", 1) for flag in declared]
+    return tuple(pair[0] for pair in pairs), tuple(pair[1] for pair in pairs if len(pair) == 2)

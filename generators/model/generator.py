@@ -118,7 +118,7 @@ def _spec(
     given = invocation.arguments["fields"]
     options = invocation.options
     parent_name = options.get("parent")
-    timestamps = not options["no_timestamps"]
+    timestamps = bool(options["timestamps"])
     if invocation.destroying and existing is not None and not given:
         # `destroy model Article`: the fields, base and timestamps are the file's own.
         timestamps = existing.timestamps

@@ -229,6 +229,16 @@ def test_options_skip_migration_no_timestamps_and_the_alias(project: Path) -> No
     assert "datetime" not in text
 
 
+def test_timestamps_is_a_flag_pair_whose_last_spelling_wins(project: Path) -> None:
+    generate(project, "Tag", "label", "--no-timestamps", "--timestamps", "--skip-migration")
+    assert_file(model(project, "tag"), r"^class Tag\(TimestampMixin, Model\):$")
+    generate(project, "Label", "text", "--timestamps", "--no-timestamps", "--skip-migration")
+    assert_file(model(project, "label"), r"^class Label\(Model\):$")
+    help_text = run_generator(project, "model", "--help").output
+    assert re.search(r"^  --timestamps / --no-timestamps +The created_at", help_text, re.M)
+    assert "[default: --timestamps]" in help_text
+
+
 def test_parent_is_an_abstract_model_whose_columns_the_migration_creates(project: Path) -> None:
     model(project, "named").write_text(
         '"""Models with a name."""\n\n'

@@ -53,7 +53,7 @@ def test_a_new_project_has_jobs_and_a_worker(renders: dict[str, Path]) -> None:
     assert_file(
         project / "pyproject.toml", r'^    "taskiq>=0\.13",$', r'^    "taskiq-redis>=1\.2",$'
     )
-    assert_file(project / "demo/cli/cli.py", r"^cli\.add_command\(worker\)$")
+    assert_file(project / "demo/cli/cli.py", r'^    "worker",$')
     assert_file(
         project / "demo/app/router.py", r"^root_api_router\.include_router\(primes\.router\)$"
     )
