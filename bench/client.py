@@ -8,7 +8,7 @@ scaffold` is not there yet): `generate client --lang python`, `--lang typescript
 (.fastapi-mvc/tools: npm's openapi-typescript, a venv with openapi-python-client) and is shown
 apart; later runs export the schema, regenerate and compare. An installed project is needed:
 one is made (`make install`, a minute or two) unless --installed names one made by
-`fastapi-mvc new`; the resources and clients this adds to it are removed again.
+`fastapi-mvc new`; its clients/ and code are left as they were.
 
 Not a test: it prints the numbers and always exits 0.
 """
@@ -97,16 +97,18 @@ def main() -> None:
             run("new", "-n", "-q", "--skip-git", str(project), cwd=Path(folder))
         else:
             project = options.installed.resolve()
-        clients = project / "clients"
-        had_clients = clients.exists()
+        clients, kept = project / "clients", Path(folder) / "clients"
+        if clients.exists():
+            shutil.copytree(clients, kept, symlinks=True)
         made = add_resources(project)
         try:
             measure(project, options.runs, fresh_tools=options.installed is None)
         finally:
             for kind, name in reversed(made):
                 run("destroy", kind, name, "-q", cwd=project, check=False)
-            if not had_clients:
-                shutil.rmtree(clients, ignore_errors=True)
+            shutil.rmtree(clients, ignore_errors=True)
+            if kept.exists():
+                shutil.copytree(kept, clients, symlinks=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
