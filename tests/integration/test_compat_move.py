@@ -85,7 +85,7 @@ def answers(project: Path, *requests: tuple[str, str]) -> list[list[object]]:
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_an_edited_0_6_1_project_with_the_originals_controller(
+def test_0_6_1_with_edits_and_the_originals_controller_moves_installs_passes_and_answers(
     environment: Environment, tmp_path: Path
 ) -> None:
     project = committed_original(tmp_path, "0.6.1")
@@ -101,6 +101,7 @@ def test_an_edited_0_6_1_project_with_the_originals_controller(
     report = moved(project)
 
     assert "conflicts   1  README.md" in report
+    assert "import         tests/unit/app/controllers/test_death_star.py" in report
     readme_text = assert_file(readme, r"^<<<<<<< yours$", re.escape(NOTE), r"^>>>>>>> fastapi-mvc")
     assert_file(values, re.escape(VALUES_NOTE), r"^image:")  # merged: ours, with the edit
     assert (project / "legacy" / "app" / "pricing.py").read_text() == PRICING
@@ -121,7 +122,7 @@ def test_an_edited_0_6_1_project_with_the_originals_controller(
     ]
 
 
-def test_a_0_5_0_project_with_a_controller_ours_generated_on_it(
+def test_0_5_0_with_a_controller_of_ours_moves_installs_passes_and_answers(
     environment: Environment, tmp_path: Path
 ) -> None:
     project = committed_original(tmp_path, "0.5.0")
