@@ -1,15 +1,17 @@
 """Generators on a real generated and installed project, used the way its README says.
 
 One project is made and installed once (`make install`). Then, as a session: a controller with
-six endpoints across methods (one named like a Python builtin, `list`) and one with the
-remaining methods, a project generator, and a use of it; the project's own tests pass at 100%
-coverage, black and ruff accept it, the generator's own tests pass, and the production server
-started for real answers every new endpoint with its method (and 405 with another). Then
-everything is destroyed, and the tree is as it was before.
+six endpoints across methods (one named like a Python builtin, `list`), one with the remaining
+methods, a class-based one (`--class`), a project generator, and a use of it; the project's own
+tests pass at 100% coverage, black, ruff and mypy accept it, the generator's own tests pass, and
+the production server started for real answers every new endpoint with its method (and 405 with
+another), its OpenAPI naming each endpoint's view. Then everything is destroyed, and the tree is
+as it was before.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import REPO_ROOT, free_port, run_tool, source_checksum
@@ -35,6 +38,7 @@ ARTICLES = (
     "remove:delete",
 )
 PROBES = ("probes", "check:head", "allowed:options")
+COMMENTS = ("--class", "comments", "index", "show", "create:post", "check:head")
 # (method, path, expected status, a wrong method for it)
 CALLS = [
     ("GET", "/api/articles/index", 200, "POST"),
@@ -45,6 +49,9 @@ CALLS = [
     ("DELETE", "/api/articles/remove", 204, "PATCH"),
     ("HEAD", "/api/probes/check", 200, "POST"),
     ("OPTIONS", "/api/probes/allowed", 200, "GET"),
+    ("GET", "/api/comments/show", 200, "POST"),
+    ("POST", "/api/comments/create", 201, "GET"),
+    ("HEAD", "/api/comments/check", 200, "POST"),
 ]
 
 
@@ -97,8 +104,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-def serve_and_call(project: Path, log: Path) -> dict[tuple[str, str], int]:
-    """Start `blog serve` for real, call every endpoint with its method and a wrong one, stop it."""
+def serve_and_call(project: Path, log: Path) -> tuple[dict[tuple[str, str], int], dict[str, Any]]:
+    """Start `blog serve` for real, call every endpoint with its method and a wrong one, read its
+    OpenAPI schema, stop it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with log.open("w") as output:
@@ -123,7 +131,8 @@ def serve_and_call(project: Path, log: Path) -> dict[tuple[str, str], int]:
         for method, path, _, wrong in CALLS:
             answers[(method, path)] = call(method, base + path)
             answers[(wrong, path)] = call(wrong, base + path)
-        return answers
+        with urllib.request.urlopen(f"{base}/openapi.json", timeout=5) as reply:
+            return answers, json.load(reply)
     finally:
         os.kill(server.pid, signal.SIGTERM)
         try:
@@ -141,9 +150,11 @@ def test_generate_use_serve_then_destroy_everything(project: Path, tmp_path: Pat
     assert "create  blog/app/controllers/articles.py" in output
     assert "insert  blog/app/router.py" in output
     fastapi_mvc("g", "ctl", *PROBES, cwd=project)
-    fastapi_mvc("generate", "generator", "service", cwd=project)
-    output = fastapi_mvc("generate", "service", "billing", cwd=project)
-    assert "create  blog/app/services/billing.py" in output
+    output = fastapi_mvc("generate", "controller", *COMMENTS, cwd=project)
+    assert "create  blog/app/views/comments.py" in output
+    fastapi_mvc("generate", "generator", "notifier", cwd=project)
+    output = fastapi_mvc("generate", "notifier", "billing", cwd=project)
+    assert "create  blog/app/notifiers/billing.py" in output
     assert "identical" in fastapi_mvc("generate", "controller", *ARTICLES, cwd=project)
 
     tests = sh("make", "test", cwd=project)
@@ -153,24 +164,34 @@ def test_generate_use_serve_then_destroy_everything(project: Path, tmp_path: Pat
         "-q",
         "tests/unit/app/controllers/test_articles.py",
         "tests/unit/app/controllers/test_probes.py",
-        "tests/unit/app/services/test_billing.py",
+        "tests/unit/app/controllers/test_comments.py",
+        "tests/unit/app/notifiers/test_billing.py",
         cwd=project,
     )
-    assert "11 passed" in generated, generated  # 6 + 2 endpoints, 2 routers, 1 service
+    assert "16 passed" in generated, generated  # 6 + 2 + 4 endpoints, 3 routers, 1 notifier
     sh("make", "metrics", cwd=project)
+    sh("make", "typecheck", cwd=project)
     generator_tests = sh(
-        sys.executable, "-m", "pytest", "-q", "lib/generators/service", cwd=project
+        sys.executable, "-m", "pytest", "-q", "lib/generators/notifier", cwd=project
     )
     assert "4 passed" in generator_tests, generator_tests
 
-    answers = serve_and_call(project, tmp_path / "serve.log")
+    answers, openapi = serve_and_call(project, tmp_path / "serve.log")
     for method, path, status, wrong in CALLS:
         assert answers[(method, path)] == status, (method, path, answers)
         assert answers[(wrong, path)] == 405, (wrong, path, answers)
+    for path, method, status, view in (
+        ("/api/articles/list", "get", "200", "ArticlesListResponse"),
+        ("/api/probes/allowed", "options", "200", "ProbesAllowedResponse"),
+        ("/api/comments/create", "post", "201", "CommentsCreateResponse"),
+    ):
+        answer = openapi["paths"][path][method]["responses"][status]["content"]
+        assert answer["application/json"]["schema"] == {"$ref": f"#/components/schemas/{view}"}
 
-    fastapi_mvc("destroy", "service", "billing", cwd=project)
-    fastapi_mvc("destroy", "generator", "service", cwd=project)
+    fastapi_mvc("destroy", "notifier", "billing", cwd=project)
+    fastapi_mvc("destroy", "generator", "notifier", cwd=project)
     fastapi_mvc("d", "ctl", *PROBES, cwd=project)
+    fastapi_mvc("destroy", "controller", "comments", cwd=project)
     output = fastapi_mvc("destroy", "controller", "articles", cwd=project)  # the name is enough
     assert "revoke  blog/app/router.py" in output
     assert source_checksum(project) == before
