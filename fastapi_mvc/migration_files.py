@@ -92,6 +92,39 @@ def find(folder: Path, slug: str) -> Revision | None:
     return found[-1] if found else None
 
 
+# A generated migration's docstring lists the fields it was generated with under this line, one
+# per line, so that `destroy migration NAME` can render it again without them.
+FIELDS_HEADING = "Generated with the fields:"
+
+
+def recorded_fields(path: Path) -> list[str] | None:
+    """The fields listed in a migration's docstring; None when it lists none."""
+    try:
+        docstring = ast.get_docstring(ast.parse(path.read_text()), clean=False) or ""
+    except (SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+    lines = docstring.splitlines()
+    if FIELDS_HEADING not in lines:
+        return None
+    listed = lines[lines.index(FIELDS_HEADING) + 1 :]
+    return [line.strip() for line in listed if line.startswith("    ") and line.strip()]
+
+
+def refuse_removal(project: Project, folder: Path, found: Revision) -> None:
+    """A migration may be removed only while none follows it and it is not applied."""
+    later = [r.id for r in read_revisions(folder) if r.down == found.id]
+    if later:
+        raise UsageError(
+            f"the migration {found.id} {found.slug} is followed by {', '.join(later)}",
+            "destroy the later migrations (or what made them) first",
+        )
+    if found.id in applied(project):
+        raise UsageError(
+            f"the migration {found.id} {found.slug} is applied to the database",
+            "roll it back first: fastapi-mvc db rollback",
+        )
+
+
 def applied(project: Project) -> set[str]:
     """The revisions applied to the project's configured database (`<script> db current`).
 

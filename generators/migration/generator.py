@@ -23,7 +23,12 @@ def prepare(invocation: Invocation) -> None:
             f"invalid migration name {name.raw!r}: longer than {MAX_LENGTH} characters",
             "choose a shorter name",
         )
-    given = invocation.arguments["fields"]
+    given = list(invocation.arguments["fields"])
+    folder = migration_files.versions_dir(project)
+    found = migration_files.find(folder, name.snake)
+    if invocation.destroying and found is not None and not given:
+        # `destroy migration NAME`: the fields are those it was generated with.
+        given = migration_files.recorded_fields(found.path) or []
     if invocation.options["autogenerate"]:
         if given:
             raise UsageError(
@@ -36,14 +41,8 @@ def prepare(invocation: Invocation) -> None:
     joining = name.snake.startswith("create_join_table_")
     attributes = [] if joining else parse_fields(given, reserved=frozenset({"id"}))
     migration = body(name.snake, given, attributes)
-    folder = migration_files.versions_dir(project)
-    found = migration_files.find(folder, name.snake)
     if invocation.destroying and found is not None:
-        if found.id in migration_files.applied(project):
-            raise UsageError(
-                f"the migration {found.id} {found.slug} is applied to the database",
-                "roll it back first: fastapi-mvc db rollback",
-            )
+        migration_files.refuse_removal(project, folder, found)
         revision, down = found.id, found.down
     elif found is not None:
         raise UsageError(
@@ -58,6 +57,8 @@ def prepare(invocation: Invocation) -> None:
         "down_revision": down,
         "created": migration_files.created_at(revision),
         "description": migration.description,
+        "fields_heading": migration_files.FIELDS_HEADING,
+        "fields": given,
         "upgrade": [f'"""{migration.description}"""', *migration.upgrade],
         "downgrade": [
             f'"""Undo: {migration.description[0].lower()}{migration.description[1:]}"""',

@@ -198,7 +198,7 @@ def _migration(invocation: Invocation, project: Project, spec: ModelSpec) -> dic
     slug = f"create_{spec.table}"
     found = migration_files.find(folder, slug)
     if invocation.destroying and found is not None:
-        _refuse_applied(project, folder, found)
+        migration_files.refuse_removal(project, folder, found)
         revision, down = found.id, found.down
     else:
         if found is not None:
@@ -214,17 +214,3 @@ def _migration(invocation: Invocation, project: Project, spec: ModelSpec) -> dic
         "created": migration_files.created_at(revision),
         **migration_data(spec),
     }
-
-
-def _refuse_applied(project: Project, folder: Path, found: migration_files.Revision) -> None:
-    later = [r.id for r in migration_files.read_revisions(folder) if r.down == found.id]
-    if later:
-        raise UsageError(
-            f"the migration {found.id} {found.slug} is followed by {', '.join(later)}",
-            "destroy what made the later migrations first",
-        )
-    if found.id in migration_files.applied(project):
-        raise UsageError(
-            f"the migration {found.id} {found.slug} is applied to the database",
-            "roll it back first: fastapi-mvc db rollback",
-        )

@@ -151,6 +151,56 @@ def test_destroy_with_the_same_arguments_removes_it(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "args",
+    [
+        ("AddSlugToArticles", "slug:string{80}:uniq", "price:decimal{10,2}?"),
+        ("RemovePriceFromProducts", "price:decimal{10,2}"),
+        ("CreateJoinTableArticlesTags", "articles", "tags"),
+        ("Backfill",),
+    ],
+)
+def test_destroy_by_its_name_alone_removes_it(project: Path, args: tuple[str, ...]) -> None:
+    before = tree_checksum(project)
+    generate(project, *args)
+    if len(args) > 1:
+        assert_file(
+            next((project / "migrations" / "versions").glob("*.py")),
+            r"^Generated with the fields:\n" + "".join(rf"    {re.escape(f)}\n" for f in args[1:]),
+        )
+
+    result = run_destroy(project, "migration", args[0])
+
+    assert result.exit_code == 0, result.output
+    assert "remove  migrations/versions/" in result.output
+    assert tree_checksum(project) == before
+
+
+def test_destroy_keeps_a_migration_edited_since(project: Path) -> None:
+    generate(project, "AddSlugToArticles", "slug")
+    path = migration(project, "add_slug_to_articles")
+    path.write_text(path.read_text().replace('"""Add slug to articles."""', "# mine"))
+
+    result = run_destroy(project, "migration", "AddSlugToArticles")
+
+    assert result.exit_code == 0, result.output
+    assert f"keep  {path.relative_to(project)} (changed since it was generated" in result.output
+    assert path.is_file()
+
+
+def test_destroy_refuses_a_migration_that_another_follows(project: Path) -> None:
+    generate(project, "First")
+    generate(project, "Second")
+    before = tree_checksum(project)
+
+    result = run_destroy(project, "migration", "First")
+
+    assert result.exit_code == 2
+    first, second = (revision(migration(project, slug)) for slug in ("first", "second"))
+    assert f"the migration {first} first is followed by {second}" in result.output
+    assert tree_checksum(project) == before
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (("AddSlugToArticles",), "names no columns to add; give them as fields"),
