@@ -3,7 +3,7 @@
 It is an installable package (`pip install clients/python`, Poetry metadata) named after the
 project: `<project>-client`, importable as `<package>_client`. Every endpoint's call returns the
 error envelope as the `ErrorResponse` model among its answers; `<package>_client.envelope` adds
-`ApiError` and `unwrap`, which returns a call's data or raises the envelope, typed.
+`ApiError` and `unwrap`, which returns a detailed answer's data or raises the envelope, typed.
 """
 
 from __future__ import annotations
@@ -20,40 +20,42 @@ FILES = (".gitignore", "README.md", "pyproject.toml")
 ENVELOPE = '''\
 """The API's error envelope as an exception (written by `fastapi-mvc generate client`).
 
-Every call's `sync()`/`asyncio()` answers its data or the envelope (`ErrorResponse`): `unwrap`
-returns the data and raises `ApiError` for the envelope, so the happy path reads straight.
+Every call's `sync_detailed()`/`asyncio_detailed()` answers a `Response` whose `parsed` is its
+data or the envelope (`ErrorResponse`): `unwrap` returns the data and raises `ApiError` with the
+envelope, so the happy path reads straight.
 """
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .models.error_response import ErrorResponse
+from .types import Response
 
 T = TypeVar("T")
 
 
 class ApiError(Exception):
-    """An error answer of the API; `envelope.error` has its code, status, message, details."""
+    """An error answer of the API: its HTTP status, and its envelope (`envelope.error` has the
+    code, status, message and details)."""
 
-    def __init__(self, envelope: ErrorResponse) -> None:
+    def __init__(self, status: int, envelope: ErrorResponse) -> None:
         error = envelope.error
-        super().__init__(f"{error.code} {error.status}: {error.message}")
+        super().__init__(f"{status} {error.status}: {error.message}")
+        self.status = status
         self.envelope = envelope
 
 
 class UndeclaredAnswer(Exception):
-    """The API answered with a status its schema does not declare (the call returned None)."""
+    """The API answered with a status its schema does not declare."""
 
 
-def unwrap(answer: T | ErrorResponse | None) -> T:
-    """The data of a call's answer; raise ApiError for the error envelope."""
-    if isinstance(answer, ErrorResponse):
-        raise ApiError(answer)
-    if answer is None:
-        raise UndeclaredAnswer(
-            "the API answered with a status its schema does not declare; "
-            "create the client with raise_on_unexpected_status=True to see it"
-        )
-    return answer
+def unwrap(answer: Response[T | ErrorResponse]) -> T:
+    """The data of a detailed answer (None for 204 No Content); raise ApiError for the error
+    envelope."""
+    if isinstance(answer.parsed, ErrorResponse):
+        raise ApiError(answer.status_code, answer.parsed)
+    if answer.status_code >= 300 or (answer.parsed is None and answer.status_code != 204):
+        raise UndeclaredAnswer(f"the API answered {answer.status_code}, which it does not declare")
+    return cast(T, answer.parsed)
 '''
 
 
