@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-RESOURCES = (("Article", "title:string", "body:text"), ("Comment", "body:text", "score:int"))
+RESOURCES = (("Post", "title:string", "body:text"), ("Comment", "body:text", "score:int"))
 ENDPOINTS = ("index", "show", "create:post", "update:put", "remove:delete")
 
 
