@@ -7,8 +7,9 @@ from fastapi_mvc.database import require_database
 from fastapi_mvc.errors import UsageError
 from fastapi_mvc.fields import parse_fields
 from fastapi_mvc.generating.invocation import Invocation
-from fastapi_mvc.migration_code import body
+from fastapi_mvc.migration_code import body, singularize_table
 from fastapi_mvc.migration_revision import Autogenerate
+from fastapi_mvc.model_registration import ModelRegistration
 
 MAX_LENGTH = 60
 
@@ -66,4 +67,31 @@ def prepare(invocation: Invocation) -> None:
         ],
         "uses_sa": "sa." in code,
         "uses_op": "op." in code,
+        "join_file": "",
     }
+    if joining:
+        _declare_join_table(invocation, sorted(given))
+
+
+def _declare_join_table(invocation: Invocation, tables: list[str]) -> None:
+    """The join table in the models too (models/<a>_<b>.py, registered in models/__init__.py),
+    or Alembic's comparison of the models with the database finds it missing from the models."""
+    project = invocation.project
+    assert project is not None
+    joined = "_".join(tables)
+    invocation.data["migration"]["join_file"] = f"{joined}.py"
+    invocation.data["migration"]["join"] = {
+        "table": joined,
+        "tables": tables,
+        "columns": [(f"{singularize_table(table)}_id", table) for table in tables],
+    }
+    models = project.package_dir / "app" / "models"
+    invocation.edits.append(
+        ModelRegistration(
+            models / "__init__.py",
+            project.package_name,
+            joined,
+            joined,
+            owner=models / f"{joined}.py",
+        )
+    )

@@ -95,6 +95,18 @@ def test_create_join_table(project: Path) -> None:
         r'name=op\.f\("pk_articles_tags"\)\),\n    \)$',
         r'^    op\.drop_table\("articles_tags"\)\n\Z',
     )
+    # The models declare the table too, or `db status` would find it missing from them.
+    assert_file(
+        project / "demo" / "app" / "models" / "articles_tags.py",
+        r"^articles_tags = Table\(\n    \"articles_tags\",\n    Base\.metadata,\n"
+        r'    Column\("article_id", ForeignKey\("articles\.id"\), primary_key=True\),\n'
+        r'    Column\("tag_id", ForeignKey\("tags\.id"\), primary_key=True\),\n\)\n\Z',
+    )
+    assert_file(
+        project / "demo" / "app" / "models" / "__init__.py",
+        r"^from demo\.app\.models\.articles_tags import articles_tags$",
+        r'^__all__ = \[.*"articles_tags"',
+    )
 
 
 def test_any_other_name_is_an_empty_revision_chained_onto_the_head(project: Path) -> None:
