@@ -46,6 +46,8 @@ def prepare(invocation: Invocation) -> None:
             class_based, views = found.class_based, found.imports_views
             shadowed = SHADOWED_IN_CLASS if class_based else SHADOWED
             given = given or [f"{_endpoint_name(f, shadowed)}:{m}" for f, m in found.routes]
+    if class_based and not invocation.destroying:
+        _require_base(app / "controllers" / "base.py", project.root)
     parsed = endpoints(given, class_based=class_based)
     spelled = spellings(name)
     invocation.data["class_based"] = class_based
@@ -120,6 +122,16 @@ def _check_name(name: Name, app: Path, module: Path, *, generating: bool) -> Non
     else:
         return
     raise UsageError(f"invalid controller name {name.raw!r}: {reason}", "choose another name")
+
+
+def _require_base(base: Path, root: Path) -> None:
+    """A class-based controller subclasses app/controllers/base.py, new in template 0.32.0."""
+    if not base.is_file():
+        raise UsageError(
+            f"--class needs {base.relative_to(root).as_posix()}, which this project does not "
+            "have yet (template 0.32.0 brought it)",
+            "run `fastapi-mvc update` first, or generate the controller without --class",
+        )
 
 
 def _modules(package: Path) -> set[str]:

@@ -130,3 +130,18 @@ def test_a_class_changed_since_it_was_generated_is_kept(project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "keep  demo/app/controllers/articles.py (changed since it was generated" in result.output
     assert "my answer" in module.read_text()
+
+
+def test_a_project_without_the_base_is_told_to_update(project: Path) -> None:
+    # As projects made before template 0.32.0 are.
+    app_file(project, "controllers", "base").unlink()
+    before = tree_checksum(project)
+
+    result = run_generator(project, "controller", "--class", "articles", "index")
+
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1].startswith(
+        "Error: --class needs demo/app/controllers/base.py, which this project does not have yet"
+    )
+    assert "fastapi-mvc update" in result.output
+    assert tree_checksum(project) == before
