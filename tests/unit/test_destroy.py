@@ -27,31 +27,31 @@ def test_its_help_speaks_of_removing(project: Path) -> None:
 
 
 def test_folders_left_with_only_caches_go_too(project: Path) -> None:
-    run_generator(project, "generator", "service")
+    run_generator(project, "generator", "policy")
     before = tree_checksum(project)
-    run_generator(project, "service", "billing")
-    for folder in (project / "demo" / "app" / "services", project / "tests/unit/app/services"):
+    run_generator(project, "policy", "billing")
+    for folder in (project / "demo" / "app" / "policies", project / "tests/unit/app/policies"):
         (folder / "__pycache__").mkdir()
         (folder / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
 
-    result = run_destroy(project, "service", "billing", "-q")
+    result = run_destroy(project, "policy", "billing", "-q")
 
     assert result.exit_code == 0 and result.output == ""
-    assert_no_file(project / "demo" / "app" / "services")
-    assert_no_file(project / "tests" / "unit" / "app" / "services")
+    assert_no_file(project / "demo" / "app" / "policies")
+    assert_no_file(project / "tests" / "unit" / "app" / "policies")
     assert (project / "tests" / "unit" / "app").is_dir()
     assert tree_checksum(project) == before
 
 
 def test_a_folder_holding_a_file_of_the_user_stays(project: Path) -> None:
-    run_generator(project, "generator", "service")
-    run_generator(project, "service", "billing")
-    mine = project / "demo" / "app" / "services" / "mine.py"
+    run_generator(project, "generator", "policy")
+    run_generator(project, "policy", "billing")
+    mine = project / "demo" / "app" / "policies" / "mine.py"
     mine.write_text("X = 1\n")
 
-    result = run_destroy(project, "service", "billing")
+    result = run_destroy(project, "policy", "billing")
 
-    assert "keep  demo/app/services/__init__.py (other modules of its package remain)" in (
+    assert "keep  demo/app/policies/__init__.py (other modules of its package remain)" in (
         result.output
     )
     assert mine.is_file() and (mine.parent / "__init__.py").is_file()

@@ -34,25 +34,25 @@ def check(*args: str, cwd: Path) -> None:
 
 
 def test_creates_a_generator_of_the_builtin_shape(project: Path) -> None:
-    result = run_generator(project, "generator", "service")
+    result = run_generator(project, "generator", "policy")
 
     assert result.exit_code == 0, result.output
-    folder = project / "lib" / "generators" / "service"
+    folder = project / "lib" / "generators" / "policy"
     assert_file(
         folder / "copier.yml",
-        r"^_generator:\n  description: A service in app/services/, with its unit test\.$",
+        r"^_generator:\n  description: A policy in app/policies/, with its unit test\.$",
         r"^    - name: name\n      kind: name$",
         r"^_subdirectory: templates$",
     )
-    assert_file(folder / "USAGE", r"^Description:$", r"^Example:$", r"fastapi-mvc generate service")
+    assert_file(folder / "USAGE", r"^Description:$", r"^Example:$", r"fastapi-mvc generate policy")
     assert_file(
         folder
         / "templates"
         / "{{ package_name }}"
         / "app"
-        / "services"
+        / "policies"
         / "{{ name.snake }}.py.jinja",
-        r"^class \{\{ name\.camel \}\}Service:$",
+        r"^class \{\{ name\.camel \}\}Policy:$",
     )
     assert_file(
         folder
@@ -60,19 +60,19 @@ def test_creates_a_generator_of_the_builtin_shape(project: Path) -> None:
         / "tests"
         / "unit"
         / "app"
-        / "services"
+        / "policies"
         / "test_{{ name.snake }}.py.jinja",
-        r"^from \{\{ package_name \}\}\.app\.services\.\{\{ name\.snake \}\} import",
+        r"^from \{\{ package_name \}\}\.app\.policies\.\{\{ name\.snake \}\} import",
     )
-    assert_file(folder / "tests" / "test_service.py", r'^PACKAGE = "demo"$')
+    assert_file(folder / "tests" / "test_policy.py", r'^PACKAGE = "demo"$')
     assert_file(
-        folder / "README.md", r"^# The `service` generator$", r"https://your\.repo\.url\.here"
+        folder / "README.md", r"^# The `policy` generator$", r"https://your\.repo\.url\.here"
     )
     assert_file(folder / "LICENSE", r"^MIT License$")
     assert_file(folder / "shell.nix", r"pkgs\.mkShell")
     assert_file(
-        project / ".github" / "workflows" / "service-generator.yml",
-        r"pytest lib/generators/service",
+        project / ".github" / "workflows" / "policy-generator.yml",
+        r"pytest lib/generators/policy",
     )
 
 
@@ -102,29 +102,29 @@ def test_the_new_generator_runs_at_once(project: Path) -> None:
 
 
 def test_what_it_writes_is_black_ruff_and_tool_clean(project: Path) -> None:
-    run_generator(project, "generator", "service")
-    run_generator(project, "service", "billing")
+    run_generator(project, "generator", "policy")
+    run_generator(project, "policy", "billing")
     python_files = [
-        "lib/generators/service/tests/test_service.py",
-        "demo/app/services/__init__.py",
-        "demo/app/services/billing.py",
-        "tests/unit/app/services/test_billing.py",
+        "lib/generators/policy/tests/test_policy.py",
+        "demo/app/policies/__init__.py",
+        "demo/app/policies/billing.py",
+        "tests/unit/app/policies/test_billing.py",
     ]
     check(sys.executable, "-m", "black", "--check", "--quiet", *python_files, cwd=project)
     check(sys.executable, "-m", "ruff", "check", "--quiet", *python_files, cwd=project)
-    check(program("actionlint"), ".github/workflows/service-generator.yml", cwd=project)
-    check(program("nix-instantiate"), "--parse", "lib/generators/service/shell.nix", cwd=project)
+    check(program("actionlint"), ".github/workflows/policy-generator.yml", cwd=project)
+    check(program("nix-instantiate"), "--parse", "lib/generators/policy/shell.nix", cwd=project)
 
 
 def test_its_own_tests_pass(project: Path) -> None:
-    run_generator(project, "generator", "service")
+    run_generator(project, "generator", "policy")
     environment = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "PYTHONPATH": str(REPO_ROOT),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "lib/generators/service"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "lib/generators/policy"],
         cwd=project,
         env=environment,
         capture_output=True,
@@ -139,20 +139,20 @@ def test_skip_nix_skip_actions_license_and_repo_url(project: Path) -> None:
     result = run_generator(
         project,
         "generator",
-        "service",
+        "policy",
         "-N",
         "-G",
         "--license",
         "BSD3",
         "--repo-url",
-        "https://example.org/service",
+        "https://example.org/policy",
     )
     assert result.exit_code == 0, result.output
-    folder = project / "lib" / "generators" / "service"
+    folder = project / "lib" / "generators" / "policy"
     assert_no_file(folder / "shell.nix")
-    assert_no_file(project / ".github" / "workflows" / "service-generator.yml")
+    assert_no_file(project / ".github" / "workflows" / "policy-generator.yml")
     assert_file(folder / "LICENSE", r"^BSD 3-Clause License$")
-    assert_file(folder / "README.md", r"https://example\.org/service", r"under the BSD3 license")
+    assert_file(folder / "README.md", r"https://example\.org/policy", r"under the BSD3 license")
 
     run_generator(project, "generator", "report", "--license", "no")
     assert_no_file(project / "lib" / "generators" / "report" / "LICENSE")
@@ -160,48 +160,48 @@ def test_skip_nix_skip_actions_license_and_repo_url(project: Path) -> None:
 
 def test_repo_url_from_the_environment(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPO_URL", "https://example.org/from-env")
-    run_generator(project, "generator", "service")
-    assert_file(project / "lib" / "generators" / "service" / "README.md", r"example\.org/from-env")
+    run_generator(project, "generator", "policy")
+    assert_file(project / "lib" / "generators" / "policy" / "README.md", r"example\.org/from-env")
 
 
 def test_a_project_without_nix_and_workflows_gets_neither(tmp_path: Path) -> None:
     bare = new_project(tmp_path, "bare", "--skip-git", "-N", "-G")
-    assert run_generator(bare, "generator", "service").exit_code == 0
-    assert_no_file(bare / "lib" / "generators" / "service" / "shell.nix")
+    assert run_generator(bare, "generator", "policy").exit_code == 0
+    assert_no_file(bare / "lib" / "generators" / "policy" / "shell.nix")
     assert_no_file(bare / ".github")
 
 
 def test_destroy_takes_the_generator_back_exactly(project: Path) -> None:
     before = tree_checksum(project)
-    run_generator(project, "generator", "service", "--license", "ISC")
-    result = run_destroy(project, "generator", "service", "--license", "ISC")
+    run_generator(project, "generator", "policy", "--license", "ISC")
+    result = run_destroy(project, "generator", "policy", "--license", "ISC")
     assert result.exit_code == 0, result.output
     assert tree_checksum(project) == before
 
 
 def test_destroying_what_a_user_generator_made_keeps_shared_packages(project: Path) -> None:
-    run_generator(project, "generator", "service")
+    run_generator(project, "generator", "policy")
     with_generator = tree_checksum(project)
-    run_generator(project, "service", "billing")
-    run_generator(project, "service", "shipping")
-    package = project / "demo" / "app" / "services"
+    run_generator(project, "policy", "billing")
+    run_generator(project, "policy", "shipping")
+    package = project / "demo" / "app" / "policies"
     (package / "__pycache__").mkdir()
     (package / "__pycache__" / "billing.cpython-311.pyc").write_bytes(b"\0")
 
-    result = run_destroy(project, "service", "billing")
+    result = run_destroy(project, "policy", "billing")
 
     assert result.exit_code == 0, result.output
     assert (
-        "keep  demo/app/services/__init__.py (other modules of its package remain)" in result.output
+        "keep  demo/app/policies/__init__.py (other modules of its package remain)" in result.output
     )
     assert_no_file(package / "billing.py")
     assert (package / "__init__.py").is_file() and (package / "shipping.py").is_file()
 
-    result = run_destroy(project, "service", "shipping")
+    result = run_destroy(project, "policy", "shipping")
 
-    assert "remove  demo/app/services/__init__.py" in result.output
+    assert "remove  demo/app/policies/__init__.py" in result.output
     assert_no_file(package)
-    assert_no_file(project / "tests" / "unit" / "app" / "services")
+    assert_no_file(project / "tests" / "unit" / "app" / "policies")
     assert tree_checksum(project) == with_generator
 
 
@@ -226,7 +226,7 @@ def test_invalid_generator_names_are_refused(project: Path, name: str, reason: s
 
 def test_an_unknown_license_is_refused(project: Path) -> None:
     before = tree_checksum(project)
-    result = run_generator(project, "generator", "service", "--license", "WTFPL")
+    result = run_generator(project, "generator", "policy", "--license", "WTFPL")
     assert result.exit_code == 2
     assert tree_checksum(project) == before
 
@@ -234,10 +234,10 @@ def test_an_unknown_license_is_refused(project: Path) -> None:
 def test_destroy_by_name_alone_reads_the_options_back(project: Path) -> None:
     before = tree_checksum(project)
     run_generator(
-        project, "generator", "service", "--license", "ISC", "--repo-url", "https://e.org/s", "-N"
+        project, "generator", "policy", "--license", "ISC", "--repo-url", "https://e.org/s", "-N"
     )
 
-    result = run_destroy(project, "generator", "service")
+    result = run_destroy(project, "generator", "policy")
 
     assert result.exit_code == 0, result.output
     assert "keep" not in result.output
