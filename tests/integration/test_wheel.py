@@ -59,10 +59,10 @@ def test_every_builtin_runs_from_the_wheel(installed: Path, tmp_path: Path) -> N
         assert name in listing.stdout + listing.stderr
     run_ok(installed, "generate", "controller", "articles", "index", "create:post", cwd=project)
     assert (project / "demo" / "app" / "controllers" / "articles.py").is_file()
-    run_ok(installed, "generate", "generator", "service", cwd=project)
-    assert "MIT License" in (project / "lib" / "generators" / "service" / "LICENSE").read_text()
-    run_ok(installed, "generate", "service", "billing", cwd=project)
-    assert (project / "demo" / "app" / "services" / "billing.py").is_file()
+    run_ok(installed, "generate", "generator", "policy", cwd=project)
+    assert "MIT License" in (project / "lib" / "generators" / "policy" / "LICENSE").read_text()
+    run_ok(installed, "generate", "policy", "billing", cwd=project)
+    assert (project / "demo" / "app" / "policies" / "billing.py").is_file()
     refused = subprocess.run(
         [installed, "generate", "controller", "ready"], cwd=project, capture_output=True, text=True
     )
