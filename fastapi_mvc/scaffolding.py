@@ -26,6 +26,9 @@ from fastapi_mvc.pysource import call, format_import, import_lines
 
 # Types the index neither sorts nor filters by: PostgreSQL has no order or equality for json.
 UNORDERED = frozenset({"json", "binary"})
+# Types it does not filter on either: a query string parsed as a moment takes numbers too (a
+# Unix time), which the schema's `date-time` does not say; and equality on moments is rare.
+UNFILTERED = UNORDERED | {"datetime", "date", "time"}
 # The ranges of the integer columns, declared on the filters so that no query overflows them.
 INT_RANGES = {
     "integer": (-(2**31), 2**31 - 1),
@@ -132,7 +135,7 @@ def resource_data(
 ) -> dict[str, object]:
     """The data every resource template reads."""
     ordered = [a.column for a in attributes if a.type not in UNORDERED]
-    filters = [a for a in attributes if a.indexed and a.type not in UNORDERED]
+    filters = [a for a in attributes if a.indexed and a.type not in UNFILTERED]
     unfiltered = next(
         (a.column for a in attributes if a not in filters), "created_at" if timestamps else "id"
     )
