@@ -1,14 +1,15 @@
 """Typed API clients of a real installed project, used as a front end and a second service would.
 
 One project is made and installed once (SQLite; Redis off, so background jobs run in the web
-process). Then, as a session: `generate client` makes both clients with the tools it installs
-inside the project, and the project's lint stays clean; the TypeScript client compiles under
-`tsc --strict` (a caller getting a type wrong does not) and a small program run with node calls
-the real server, reading a validation failure as the typed error envelope; the Python client,
-installed in a fresh venv, does the same; `--check` passes right after generation and fails
-naming the stale files once an endpoint is added (a new generation then writes them); an
-application that does not import is named in one line. npm's downloads are cached in the
-session's HOME (conftest), pip's in its cache.
+process), with an `Article` scaffold, migrated. Then, as a session: `generate client` makes both
+clients with the tools it installs inside the project, and the project's lint stays clean; the
+TypeScript client compiles under `tsc --strict` (a caller getting a type wrong does not) and a
+small program run with node calls the real server: the ready probe, a validation failure read
+from the typed error envelope, and a CRUD cycle on the scaffold ending in a typed 404; the
+Python client, installed in a fresh venv, does the same; `--check` passes right after
+generation and fails naming the stale files once an endpoint is added (a new generation then
+writes them); an application that does not import is named in one line. npm's downloads are
+cached in the session's HOME (conftest), pip's in its cache.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import free_port, run_ok, run_tool, source_checksum, stop_process
+from support import USER_IDENTITY, free_port, run_ok, run_tool, source_checksum, stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -34,19 +35,44 @@ SMOKE_TS = """\
 import { ApiError, createApiClient, unwrap } from "./index.js";
 
 const api = createApiClient({ baseUrl: "%(url)s" });
-const ready = await unwrap(api.GET("/api/ready"));
-const status: string = ready.status;
-console.log(JSON.stringify({ ready: status }));
-try {
-  await unwrap(api.GET("/api/primes/count", { params: { query: { limit: 1 } } }));
-} catch (error) {
-  if (!(error instanceof ApiError)) {
+
+async function failure(pending: Promise<unknown>): Promise<number> {
+  try {
+    await pending;
+  } catch (error) {
+    if (error instanceof ApiError) {
+      const code: number = error.envelope.error.code;
+      return code;
+    }
     throw error;
   }
-  const code: number = error.envelope.error.code;
-  const message: string = error.envelope.error.message;
-  console.log(JSON.stringify({ code, message, http: error.status }));
+  throw new Error("the call succeeded");
 }
+
+const ready = await unwrap(api.GET("/api/ready"));
+const status: string = ready.status;
+const invalid = await failure(
+  unwrap(api.GET("/api/primes/count", { params: { query: { limit: 1 } } })),
+);
+
+const created = await unwrap(api.POST("/api/articles", { body: { title: "First" } }));
+const path = { params: { path: { id: created.id } } };
+const shown = await unwrap(api.GET("/api/articles/{id}", path));
+const changes = { ...path, body: { title: "Second" } };
+const updated = await unwrap(api.PATCH("/api/articles/{id}", changes));
+const page = await unwrap(api.GET("/api/articles"));
+await unwrap(api.DELETE("/api/articles/{id}", path));
+const missing = await failure(unwrap(api.GET("/api/articles/{id}", path)));
+
+console.log(
+  JSON.stringify({
+    ready: status,
+    invalid,
+    titles: [created.title, shown.title, updated.title],
+    total: page.total,
+    missing,
+  }),
+);
 """
 
 # A caller that gets the envelope's type wrong: `tsc --strict` must refuse it.
@@ -59,35 +85,92 @@ export function code(envelope: ErrorEnvelope): string {
 """
 
 SMOKE_PY = """\
+import json
 import sys
 
 from demo_client import Client
+from demo_client.api.articles import (
+    articles_create,
+    articles_destroy,
+    articles_index,
+    articles_show,
+    articles_update,
+)
 from demo_client.api.primes import primes_count
 from demo_client.api.ready import ready_readiness_check
 from demo_client.envelope import ApiError, unwrap
+from demo_client.models import ArticleCreate, ArticleUpdate
 
 client = Client(base_url=sys.argv[1])
-print(unwrap(ready_readiness_check.sync(client=client)).status)
-try:
-    unwrap(primes_count.sync(client=client, limit=1))
-except ApiError as error:
-    print(error.envelope.error.code, error.envelope.error.message)
+
+
+def failure(call, *args, **kwargs):
+    try:
+        unwrap(call(*args, client=client, **kwargs))
+    except ApiError as error:
+        return error.envelope.error.code
+    raise AssertionError("the call succeeded")
+
+
+ready = unwrap(ready_readiness_check.sync_detailed(client=client))
+invalid = failure(primes_count.sync_detailed, limit=1)
+created = unwrap(articles_create.sync_detailed(client=client, body=ArticleCreate(title="First")))
+shown = unwrap(articles_show.sync_detailed(created.id, client=client))
+body = ArticleUpdate(title="Second")
+updated = unwrap(articles_update.sync_detailed(created.id, client=client, body=body))
+page = unwrap(articles_index.sync_detailed(client=client))
+unwrap(articles_destroy.sync_detailed(created.id, client=client))
+missing = failure(articles_show.sync_detailed, created.id)
+print(
+    json.dumps(
+        {
+            "ready": ready.status,
+            "invalid": invalid,
+            "titles": [created.title, shown.title, updated.title],
+            "total": page.total,
+            "missing": missing,
+        }
+    )
+)
 """
 
 
+# What both programs print: the ready probe, a validation failure read from the envelope, and a
+# create, show, update, list, delete cycle on the scaffold ending in a typed 404.
+CYCLE = {
+    "ready": "ok",
+    "invalid": 422,
+    "titles": ["First", "First", "Second"],
+    "total": 1,
+    "missing": 404,
+}
+
+
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def database(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The database of the commands and the server: a SQLite file outside the tree."""
+    path = tmp_path_factory.mktemp("database") / "demo.sqlite3"
+    return {"FASTAPI_DATABASE_URL": f"sqlite+aiosqlite:///{path}"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> Path:
+    """An installed project with an `Article` scaffold, migrated."""
     parent = tmp_path_factory.mktemp("clients")
     done = run_tool("new", "-n", "-I", "--skip-aiohttp", "demo", cwd=parent, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     project = parent / "demo"
     run_ok("make", "install", cwd=project, timeout=900)
+    fastapi_mvc("generate", "scaffold", "Article", "title:string", cwd=project)
+    fastapi_mvc("db", "migrate", cwd=project, env=database)
+    run_ok("git", "add", "-A", cwd=project)
+    run_ok("git", *USER_IDENTITY, "commit", "-q", "-m", "Article scaffold", cwd=project)
     return project
 
 
-def fastapi_mvc(*args: str, cwd: Path, code: int = 0) -> str:
+def fastapi_mvc(*args: str, cwd: Path, code: int = 0, env: dict[str, str] | None = None) -> str:
     """`fastapi-mvc ARGS` as a separate process; its stdout and stderr together."""
-    done = run_tool(*args, cwd=cwd, timeout=600)
+    done = run_tool(*args, cwd=cwd, env=env, timeout=600)
     output = done.stdout + done.stderr
     assert (
         done.returncode == code
@@ -102,13 +185,13 @@ def generated(project: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(
+    project: Path, database: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """The project's app under uvicorn on a free loopback port; its base URL."""
     port = free_port()
     folder = tmp_path_factory.mktemp("server")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FASTAPI_")} | {
-        "FASTAPI_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'demo.sqlite3'}"
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FASTAPI_")} | database
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [
@@ -159,10 +242,9 @@ def test_generate_client_makes_both_clients_with_tools_inside_the_project(
     ):
         assert f"create  {path}\n" in generated
     # Operation ids are `<tag>-<route name>`: the clients' names read like the controllers.
-    assert (
-        'get: operations["ready-readiness_check"];'
-        in (project / "clients" / "typescript" / "src" / "schema.ts").read_text()
-    )
+    schema = (project / "clients" / "typescript" / "src" / "schema.ts").read_text()
+    assert 'get: operations["ready-readiness_check"];' in schema
+    assert 'post: operations["articles-create"];' in schema
     manifest = json.loads((project / "clients" / "typescript" / "package.json").read_text())
     assert manifest["dependencies"] == {"openapi-fetch": "0.17.0"}
     assert manifest["devDependencies"] == {"typescript": "5.9.3"}
@@ -208,10 +290,7 @@ def test_the_typescript_client_compiles_strict_and_calls_the_server(
 
     output = run_ok("node", "dist/smoke.js", cwd=client).stdout
 
-    ready, failed = (json.loads(line) for line in output.splitlines())
-    assert ready == {"ready": "ok"}
-    assert failed["code"] == failed["http"] == 422
-    assert failed["message"]
+    assert json.loads(output) == CYCLE
 
 
 def test_the_python_client_installed_in_a_fresh_venv_calls_the_server(
@@ -224,9 +303,7 @@ def test_the_python_client_installed_in_a_fresh_venv_calls_the_server(
 
     output = run_ok(venv / "bin" / "python", tmp_path / "smoke.py", server, cwd=tmp_path).stdout
 
-    ready, failed = output.splitlines()
-    assert ready == "ok"
-    assert failed.startswith("422 ")
+    assert json.loads(output) == CYCLE
 
 
 def test_check_passes_after_generation_and_names_stale_files_after_an_endpoint_is_added(
@@ -238,17 +315,17 @@ def test_check_passes_after_generation_and_names_stale_files_after_an_endpoint_i
     )
     assert source_checksum(project) == before
 
-    fastapi_mvc("generate", "controller", "articles", "index", cwd=project)
+    fastapi_mvc("generate", "controller", "reports", "index", cwd=project)
     output = fastapi_mvc("generate", "client", "--check", cwd=project, code=1)
 
     last = output.strip().splitlines()[-1]
     assert last.startswith("Error: the client is stale, ")
     assert "clients/typescript/src/schema.ts (changed)" in last
-    assert "clients/python/demo_client/api/articles/articles_index.py (new)" in last
+    assert "clients/python/demo_client/api/reports/reports_index.py (new)" in last
     assert last.endswith("; run `fastapi-mvc generate client` and commit the result")
 
     output = fastapi_mvc("generate", "client", cwd=project)
-    assert "create  clients/python/demo_client/api/articles/articles_index.py" in output
+    assert "create  clients/python/demo_client/api/reports/reports_index.py" in output
     assert "force  clients/typescript/src/schema.ts" in output
 
 
