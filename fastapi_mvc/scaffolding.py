@@ -51,14 +51,8 @@ def prepare(invocation: Invocation, *, generator: str) -> Name:
     if not invocation.destroying:
         _refuse_taken(invocation, project, name, plural, generator)
     fields = list(invocation.arguments["fields"])
-    flags = [
-        flag
-        for option, flag in (
-            ("skip_migration", "--skip-migration"),
-            ("no_timestamps", "--no-timestamps"),
-        )
-        if invocation.options[option]
-    ]
+    flags = ["--skip-migration"] if invocation.options["skip_migration"] else []
+    flags.append("--timestamps" if invocation.options["timestamps"] else "--no-timestamps")
     model = invocation.compose("model", name.raw, *fields, *flags)
     if plural.snake == name.snake:
         raise UsageError(
@@ -114,7 +108,7 @@ def _attributes(
     invocation: Invocation, project: Project, name: Name, fields: list[str]
 ) -> tuple[list[Attribute], bool]:
     """The fields given, or on `destroy NAME` alone those the model was generated with."""
-    timestamps = not invocation.options["no_timestamps"]
+    timestamps = bool(invocation.options["timestamps"])
     if invocation.destroying and not fields:
         models = project.package_dir / "app" / "models"
         existing = read_model(models / f"{name.snake}.py", name.camel)
