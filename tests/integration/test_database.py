@@ -3,8 +3,11 @@
 A SQLite project (the default) and a PostgreSQL project are each made and installed once by
 `fastapi-mvc new` (its `make install`). The PostgreSQL one runs against a real server that the
 module starts (Debian's postgresql) and stops by its PID. On each: the project's own `make test`
-at 100% line and branch coverage, `make metrics` and `make typecheck`, the `db` commands, and
-the production server (`<script> serve`) answering /api/ready.
+at 100% line and branch coverage, `make metrics` and `make typecheck`, the `db` commands, a
+migration that fails half-way (the database left at the last good revision, on both), and the
+production server (`<script> serve`) answering /api/ready. On PostgreSQL the project has three
+models that reference each other and a many-to-many join table first: migrated, tested,
+checked for drift, rolled back to the base and migrated again.
 """
 
 from __future__ import annotations
@@ -97,6 +100,56 @@ def serving(project: Path, cwd: Path, env: dict[str, str] | None = None) -> Iter
         stop_process(server)
 
 
+def tool(project: Path, env: dict[str, str], *args: str) -> str:
+    """`fastapi-mvc ARGS` in the project, which must succeed; its output."""
+    done = run_tool(*args, cwd=project, env=env, timeout=300)
+    assert done.returncode == 0, f"fastapi-mvc {' '.join(args)}:\n{done.stdout}{done.stderr}"
+    return done.stdout + done.stderr
+
+
+def fail_halfway_then_fix(project: Path, env: dict[str, str]) -> None:
+    """Three migrations, the second of which fails after its ALTER TABLE: `db migrate` says so
+    in one line and exits 1, the database stays at the first (the failed one's column undone
+    too, or the fixed migration could not add it again); fixed, `db migrate` goes on. Then
+    everything is rolled back and destroyed again."""
+    tool(project, env, "generate", "model", "Note", "title")
+    tool(project, env, "generate", "migration", "AddBodyToNotes", "body:text?")
+    tool(project, env, "generate", "migration", "AddRankToNotes", "rank:integer?")
+    versions = project / "migrations" / "versions"
+    (first,) = (path.name[:14] for path in versions.glob("*_create_notes.py"))
+    (second,) = versions.glob("*_add_body_to_notes.py")
+    good = second.read_text()
+    failing = good.replace(
+        "\n\n\ndef downgrade()", '\n    raise RuntimeError("the second fails")\n\n\ndef downgrade()'
+    )
+    assert failing != good
+    second.write_text(failing)
+
+    migrate = db(project, "migrate", env=env)
+    assert migrate.returncode == 1
+    assert migrate.stdout == f" migrate  {first}  create_notes\n"
+    assert migrate.stderr == (
+        f"Error: migrate {second.name[:14]} add_body_to_notes failed, RuntimeError: the second "
+        f"fails; the database is at {first} create_notes. Fix the migration and run "
+        "`demo db migrate` again.\n"
+    )
+    assert db(project, "current", env=env).stdout == f"{first}\n"
+
+    second.write_text(good)
+    fixed = db(project, "migrate", env=env)
+    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.stdout.splitlines()[-2:] == [
+        f" migrate  {second.name[:14]}  add_body_to_notes",
+        f" migrate  {next(versions.glob('*_add_rank_to_notes.py')).name[:14]}  add_rank_to_notes",
+    ]
+
+    assert db(project, "rollback", "--step", "3", env=env).returncode == 0
+    tool(project, env, "destroy", "migration", "AddRankToNotes")
+    tool(project, env, "destroy", "migration", "AddBodyToNotes")
+    tool(project, env, "destroy", "model", "Note")
+    assert not list(versions.glob("*.py"))
+
+
 # --- SQLite, the default -------------------------------------------------------------------------
 
 
@@ -126,6 +179,12 @@ def test_the_db_commands_work_on_an_empty_migrations_folder(sqlite_project: Path
     assert (sqlite_project / "var" / "demo.sqlite3").is_file()
     elsewhere = db(sqlite_project, "create", cwd=sqlite_project.parent)
     assert elsewhere.stdout == f"Database {sqlite_project / 'var' / 'demo.sqlite3'} exists.\n"
+
+
+def test_a_migration_failing_halfway_on_sqlite(sqlite_project: Path, tmp_path: Path) -> None:
+    fail_halfway_then_fix(
+        sqlite_project, {"FASTAPI_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'f.sqlite3'}"}
+    )
 
 
 def test_the_sqlite_project_serves_ready_from_any_folder(
@@ -158,6 +217,30 @@ def postgresql_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return install(tmp_path_factory.mktemp("postgresql"), "--database", "postgresql")
 
 
+def test_a_migration_failing_halfway_on_postgresql(
+    postgresql_project: Path, postgres: tuple[int, subprocess.Popen]
+) -> None:
+    port, _ = postgres
+    env = {"FASTAPI_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:{port}/failing"}
+    assert db(postgresql_project, "create", env=env).returncode == 0
+    fail_halfway_then_fix(postgresql_project, env)
+
+
+# Three models that reference each other, as test_models.py has them on SQLite.
+MODELS = [
+    ("Author", "name:string{80}:uniq", "bio:text?"),
+    (
+        "Article",
+        "title:string{120}:index",
+        "price:decimal{10,2}",
+        "meta:json",
+        "published_at:datetime?",
+        "author:references",
+    ),
+    ("Comment", "body:text", "article:references", "author:references?"),
+]
+
+
 def test_the_postgresql_project_on_a_real_server(
     postgresql_project: Path, postgres: tuple[int, subprocess.Popen], tmp_path: Path
 ) -> None:
@@ -166,11 +249,37 @@ def test_the_postgresql_project_on_a_real_server(
     create = db(postgresql_project, "create", env=env)
     assert create.returncode == 0, create.stderr
     assert create.stdout == f"  create  postgresql+asyncpg://postgres@127.0.0.1:{port}/demo\n"
+    for name, *fields in MODELS:
+        tool(postgresql_project, env, "generate", "model", name, *fields)
+    # Many to many: an article's co-authors.
+    tool(
+        postgresql_project,
+        env,
+        "generate",
+        "migration",
+        "CreateJoinTableArticlesAuthors",
+        "articles",
+        "authors",
+    )
     migrate = db(postgresql_project, "migrate", env=env)
     assert migrate.returncode == 0, migrate.stderr
+    for table in ("authors", "articles", "comments", "join_table_articles_authors"):
+        assert f"  create_{table}\n" in migrate.stdout
+    applied = db(postgresql_project, "current", env=env).stdout
+    assert len(applied.split()) == 4
+    # The project's tests, the models' own among them, on the PostgreSQL server.
     make_test(postgresql_project, tmp_path / "pytest", env)
     run_ok("make", "metrics", cwd=postgresql_project, timeout=300)
     run_ok("make", "typecheck", cwd=postgresql_project, timeout=600)
+    status = db(postgresql_project, "status", env=env)
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert status.stdout.endswith("The models match the migrations.\n")
+    rollback = db(postgresql_project, "rollback", "--step", "4", env=env)
+    assert rollback.stdout.splitlines()[0].startswith("rollback  ")
+    assert rollback.stdout.splitlines()[-1].endswith("  create_authors")
+    assert db(postgresql_project, "current", env=env).stdout == ""
+    assert db(postgresql_project, "migrate", env=env).returncode == 0
+    assert db(postgresql_project, "current", env=env).stdout == applied
 
     with serving(postgresql_project, cwd=tmp_path, env=env) as app_port:
         assert ready_status(app_port) == 200
