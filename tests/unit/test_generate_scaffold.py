@@ -222,3 +222,22 @@ def test_destroy_refuses_while_the_migration_is_followed(project: Path) -> None:
     assert result.exit_code == 2
     assert re.search(r"the migration \d{14} create_authors is followed by", result.output)
     assert tree_checksum(project) == before
+
+
+def test_auth_gates_the_controller_with_the_authentication_dependency(project: Path) -> None:
+    generate(project, "authentication")
+
+    generate(project, "scaffold", "Note", "title:index", "--auth", "staff")
+    generate(project, "resource", "Memo", "body:text", "--auth", "user")
+
+    assert_file(
+        app(project, "controllers", "notes.py"),
+        r"^from demo.app.authentication.dependencies import StaffUser$",
+        r"^    user: StaffUser$",
+    )
+    assert_file(app(project, "controllers", "memos.py"), r"^    user: CurrentUser$")
+    assert_file(
+        project / "tests" / "unit" / "app" / "controllers" / "test_notes.py",
+        r"^    gate = get_args\(StaffUser\)\[1\].dependency$",
+        r"^    assert response.status_code == 401$",
+    )
