@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -62,15 +63,20 @@ def test_lists_builtin_project_and_fmvc_path_generators(
     text = result.output
     assert text.index("Builtin generators:") < text.index("Project generators (lib/generators):")
     assert text.index("Project generators") < text.index("Generators on FMVC_PATH:")
-    for line in (
-        "controller (ctl)  A controller with endpoints",
-        "generator (gen)",
-        "script (ss)",
-        "note              Writes a note.",
-        "memo              Writes a memo.",
-        "letter            Writes a letter.",
+    listed = {
+        match["name"]: match
+        for match in re.finditer(r"^  (?P<name>\S+(?: \(\S+\))?) +(?P<text>\S.*)$", text, re.M)
+    }
+    assert listed["controller (ctl)"]["text"].startswith("A controller with endpoints")
+    assert {"generator (gen)", "script (ss)"} <= set(listed)
+    for name, description in (
+        ("note", "Writes a note."),
+        ("memo", "Writes a memo."),
+        ("letter", "Writes a letter."),
     ):
-        assert line in text
+        assert listed[name]["text"] == description
+    # One column for every description, however long the longest name.
+    assert len({match.start("text") - match.start() for match in listed.values()}) == 1
     assert "memo" in run_generator(project, "--help").output
 
 
