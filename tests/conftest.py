@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -63,6 +64,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in _LEAKY_VARIABLES:
         os.environ.pop(name, None)
     sys.dont_write_bytecode = False  # as without PYTHONDONTWRITEBYTECODE, in this process too
+    # A suite started in the background by a shell inherits SIGINT ignored, and so would every
+    # program it starts; a user's Ctrl-C reaches programs that take it, so the tests' do too.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     os.environ.update(
         {
             "HOME": str(home),

@@ -14,9 +14,7 @@ def user_generator(project: Path, name: str, hook: str) -> Path:
     `prepare` from `hook`."""
     folder = project / "lib" / "generators" / name
     (folder / "templates" / "docs").mkdir(parents=True)
-    (folder / "templates" / "docs" / "{{ name.snake }}.md.jinja").write_text(
-        "# {{ name.human }}\n"
-    )
+    (folder / "templates" / "docs" / "{{ name.snake }}.md.jinja").write_text("# {{ name.human }}\n")
     (folder / "copier.yml").write_text(
         "_generator:\n"
         "  description: A model and a page about it.\n"
