@@ -160,7 +160,9 @@ def _redis_server(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen]]:
 
 
 def test_make_test_passes_with_full_coverage(project: Path) -> None:
-    output = _run(["make", "test"], cwd=project, timeout=600)
+    # A test that hangs prints every thread's stack after 5 minutes, so a timeout says where.
+    hung = {"PYTEST_ADDOPTS": "-o faulthandler_timeout=300"}
+    output = _run(["make", "test"], cwd=project, timeout=900, env=hung)
     assert "Required test coverage of 100.0% reached" in output, output
 
 

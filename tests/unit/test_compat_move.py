@@ -217,7 +217,7 @@ def test_a_commit_the_given_template_does_not_have_names_the_fix(legacy: Path) -
     answers.write_text(answers.read_text().replace("_commit: 0.", "_commit: 9."))
     commit_as_user(legacy, "A template version that never was")
     error = refused(legacy, *MOVE)
-    assert f"the original's template at {BUNDLE} has no version 9." in error
+    assert f"the original's template at {Path(BUNDLE).resolve()} has no version 9." in error
     assert "give --original-template a clone or bundle of" in error
 
 
