@@ -13,81 +13,12 @@ Not a test: it prints the numbers (and whether the target is met) and always exi
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ENDPOINTS = ("index", "show", "create:post", "update:put", "remove:delete")
-FIELDS = (
-    "title:string{120}:index",
-    "body:text",
-    "price:decimal{10,2}",
-    "meta:json",
-    "published_at:datetime?",
-    "slug:string{80}:uniq",
-)
-TARGET = 2.0
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def command() -> list[str]:
-    """The installed console script beside this Python, else `python -m fastapi_mvc`."""
-    script = Path(sys.executable).parent / "fastapi-mvc"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "fastapi_mvc"]
-
-
-def run(*args: str, cwd: Path) -> float:
-    """Wall-clock seconds of one `fastapi-mvc ARGS`, which must succeed."""
-    start = time.perf_counter()
-    done = subprocess.run([*command(), *args], cwd=cwd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode:
-        raise SystemExit(f"fastapi-mvc {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return elapsed
-
-
-def summary(label: str, times: list[float]) -> str:
-    return (
-        f"{label}: median {statistics.median(times) * 1000:.0f} ms over {len(times)} runs "
-        f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
-    )
-
-
-def generators(runs: int, scratch: Path) -> None:
-    project = scratch / "bench"
-    run("new", "-n", "-I", "-q", "--skip-git", str(project), cwd=scratch)
-    scaffold = ("scaffold", "Article", *FIELDS)
-    controller = ("controller", "articles", *ENDPOINTS)
-    for args in (scaffold, controller):  # warm the caches
-        run("generate", *args, "-q", cwd=project)
-        run("destroy", args[0], args[1], "-q", cwd=project)
-    scaffold_times, controller_times = [], []
-    for _ in range(runs):
-        scaffold_times.append(run("generate", *scaffold, cwd=project))
-        run("destroy", "scaffold", "Article", "-q", cwd=project)
-        controller_times.append(run("generate", *controller, cwd=project))
-        run("destroy", "controller", "articles", "-q", cwd=project)
-    ratio = statistics.median(scaffold_times) / statistics.median(controller_times)
-    print(summary("generate scaffold (6 fields)", scaffold_times))
-    print(summary("generate controller (5 endpoints)", controller_times))
-    verdict = "ok" if ratio <= TARGET else "OVER"
-    print(f"ratio scaffold/controller: {ratio:.2f}; target <= {TARGET}: {verdict}")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="runs per measurement")
-    options = parser.parse_args()
-    print(f"command: {' '.join(command())}; python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    with tempfile.TemporaryDirectory(prefix="fastapi-mvc-bench-") as folder:
-        generators(options.runs, Path(folder))
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-
+from model import bench  # the same measurement as bench/model.py, of another generator
 
 if __name__ == "__main__":
-    main()
+    bench("scaffold", 2.0, __doc__.splitlines()[0])

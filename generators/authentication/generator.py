@@ -126,7 +126,7 @@ def _migration(invocation: Invocation, project: Project) -> dict[str, object]:
     folder = migration_files.versions_dir(project)
     found = migration_files.find(folder, SLUG)
     if invocation.destroying and found is not None:
-        _refuse_applied(project, folder, found)
+        migration_files.refuse_removal(project, folder, found)
         revision, down = found.id, found.down
     else:
         if found is not None:
@@ -141,22 +141,6 @@ def _migration(invocation: Invocation, project: Project) -> dict[str, object]:
         "down_revision": down,
         "created": migration_files.created_at(revision),
     }
-
-
-def _refuse_applied(project: Project, folder: Path, found: migration_files.Revision) -> None:
-    """The applied-migration rule of `destroy model`: a migration goes only when no other
-    follows it and the database does not have it."""
-    later = [r.id for r in migration_files.read_revisions(folder) if r.down == found.id]
-    if later:
-        raise UsageError(
-            f"the migration {found.id} {found.slug} is followed by {', '.join(later)}",
-            "destroy what made the later migrations first",
-        )
-    if found.id in migration_files.applied(project):
-        raise UsageError(
-            f"the migration {found.id} {found.slug} is applied to the database",
-            "roll it back first: fastapi-mvc db rollback",
-        )
 
 
 class TestSecretKey(TextEdit):
