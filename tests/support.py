@@ -107,16 +107,27 @@ def run_ok(
     input: str | None = None,
     timeout: float = 300,
 ) -> subprocess.CompletedProcess:
-    """Run a program that must succeed; on failure the assertion shows its whole output."""
-    result = subprocess.run(
-        [str(arg) for arg in args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        input=input,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    """Run a program that must succeed; on failure the assertion shows its whole output (on a
+    timeout, the end of what it had printed)."""
+    try:
+        result = subprocess.run(
+            [str(arg) for arg in args],
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as expired:
+        # subprocess keeps what was read before the kill, as bytes even in text mode.
+        printed = [
+            out.decode(errors="replace") if isinstance(out, bytes) else out or ""
+            for out in (expired.stdout, expired.stderr)
+        ]
+        tails = "\n".join("\n".join(out.splitlines()[-60:]) for out in printed)
+        command = " ".join(map(str, args))
+        raise AssertionError(f"{command} timed out after {timeout}s\n{tails}") from None
     output = (
         f"{' '.join(map(str, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
     )

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from compat_support import ANCHOR, QUIET_OLD_TEMPLATE, committed_original, original_controller
-from support import assert_file, commit_as_user, run_ok, run_tool
+from support import assert_file, commit_as_user, run_ok
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings(QUIET_OLD_TEMPLATE)]
 
@@ -66,23 +67,33 @@ def environment() -> Environment:
     return Environment()
 
 
-def moved(project: Path) -> str:
-    """`update --from-original` in `project`; its report."""
-    result = run_tool(*MOVE, cwd=project, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+# Every step runs through run_ok, so a failure or a timeout keeps what the step printed.
+def fastapi_mvc(project: Path, *args: str) -> str:
+    """`fastapi-mvc ARGS` in `project`, which must succeed; its report."""
+    return run_ok(sys.executable, "-m", "fastapi_mvc", *args, cwd=project, timeout=600).stdout
 
 
 def passes_its_tests(project: Path) -> None:
-    result = run_ok("make", "test", cwd=project, timeout=600)
-    assert re.search(r"Total coverage: 100\.00%", result.stdout), result.stdout
-    assert " passed" in result.stdout and " failed" not in result.stdout, result.stdout
+    # A test that hangs prints every thread's stack after 5 minutes, so a timeout says where.
+    hung = {"PYTEST_ADDOPTS": "-o faulthandler_timeout=300"}
+    result = run_ok("make", "test", cwd=project, timeout=900, env=hung)
+    output = f"make test:\n{tail(result.stdout)}\n{tail(result.stderr)}"
+    assert re.search(r"Total coverage: 100\.00%", result.stdout), output
+    assert " passed" in result.stdout and " failed" not in result.stdout, output
 
 
 def answers(project: Path, *requests: tuple[str, str]) -> list[list[object]]:
     python = project / ".venv" / "bin" / "python"
     result = run_ok(python, "-c", ASK, json.dumps(requests), cwd=project)
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    try:
+        return [json.loads(line) for line in result.stdout.splitlines()]
+    except json.JSONDecodeError:
+        output = f"{result.stdout}\n{result.stderr}"
+        raise AssertionError(f"not one JSON answer a line:\n{output}") from None
+
+
+def tail(output: str, lines: int = 80) -> str:
+    return "\n".join(output.splitlines()[-lines:])
 
 
 def test_0_6_1_with_edits_and_the_originals_controller_moves_installs_passes_and_answers(
@@ -98,7 +109,7 @@ def test_0_6_1_with_edits_and_the_originals_controller_moves_installs_passes_and
     (project / "tests" / "unit" / "app" / "test_pricing.py").write_text(PRICING_TEST)
     commit_as_user(project, "Our work")
 
-    report = moved(project)
+    report = fastapi_mvc(project, *MOVE)
 
     assert "conflicts   1  README.md" in report
     assert "import         tests/unit/app/controllers/test_death_star.py" in report
@@ -126,11 +137,10 @@ def test_0_5_0_with_a_controller_of_ours_moves_installs_passes_and_answers(
     environment: Environment, tmp_path: Path
 ) -> None:
     project = committed_original(tmp_path, "0.5.0")
-    generated = run_tool("generate", "controller", "death_star", "status", "load:post", cwd=project)
-    assert generated.returncode == 0, generated.stderr
+    fastapi_mvc(project, "generate", "controller", "death_star", "status", "load:post")
     commit_as_user(project, "A controller")
 
-    report = moved(project)
+    report = fastapi_mvc(project, *MOVE)
 
     assert "conflicts   0" in report
     assert_file(
