@@ -90,15 +90,16 @@ def current_source(repo: Path | None = None) -> TemplateSource:
 
 
 def source_for_version(version: str, repo: Path | None = None) -> TemplateSource:
-    """A released template version, or UsageError listing the ones carried."""
+    """A released template version, or UsageError listing the ones carried. The original
+    fastapi-mvc's refs are read as compat.versions says (`master`: the newest)."""
+    from fastapi_mvc.compat import versions as original
+
     repo = repo or ensure_repository()
+    if original.means_newest(version):
+        return current_source(repo)
     versions = _sorted_tags(repo)
     if version not in versions:
-        carried = ", ".join(versions) or "none"
-        raise UsageError(
-            f"template version {version!r} is not carried by this fastapi-mvc",
-            f"use one of: {carried}",
-        )
+        raise UsageError(*original.not_carried(version, versions))
     return TemplateSource(recorded_path(repo), version)
 
 

@@ -31,6 +31,7 @@ from fastapi_mvc.compat.answers import our_answers
 from fastapi_mvc.compat.moved_imports import rewrite_files
 from fastapi_mvc.compat.moved_router import register, registered_controllers
 from fastapi_mvc.compat.poetry import made_by_original
+from fastapi_mvc.compat.versions import ORIGINAL_TEMPLATE_URL as ORIGINAL_TEMPLATE
 from fastapi_mvc.errors import CommandFailed, FastapiMvcError, UsageError
 from fastapi_mvc.git import TOOL_IDENTITY
 from fastapi_mvc.project import ANSWERS_FILE, Project
@@ -45,7 +46,6 @@ from fastapi_mvc.updating import (
     stop_on_signals,
 )
 
-ORIGINAL_TEMPLATE = "https://github.com/fastapi-mvc/copier-project.git"
 DELETED_REASON = "you deleted it and our template has it: left deleted"
 IMPORT_REASON = "imports get_application from <package>.app.asgi, where our template keeps it"
 YOURS, OURS = "yours", "fastapi-mvc"

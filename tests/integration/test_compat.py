@@ -104,12 +104,14 @@ TABLE = [
     case("E06", "g ss example.sh", "project", 0, "example.sh"),
     # F, G, H: new, run, update
     case("F02", "new --not_exists", "outside", 2),
-    case("F12", "new -n -I --use-version 0.1.0 old", "outside", 2, "not carried", NOT_YET),
+    case("F12", "new -n -I --use-version 0.1.0 old", "outside", 2, "original", ON_PURPOSE),
+    case("F12b", "new -n -I --use-version master newest", "outside", 0, "Created", FIXED),
+    case("F13", "new -n -I --use-version 119ce05 old", "outside", 2, "use one of", NOT_YET),
     case("G02", "run --not_exists", "outside", 2),
     case("G03", "run", "outside", 2, "not a fastapi-mvc", ON_PURPOSE),
     case("G04", "run", "original", 2, "not installed yet", ON_PURPOSE),
     case("H02", "update --not_exists", "outside", 2),
-    case("H04", "update -n -p --use-version master", "project", 2, "master", NOT_YET),
+    case("H04", "update -n -p --use-version master", "project", 0, "template version", FIXED),
     case("H05", "update", "outside", 2, "not a fastapi-mvc", ON_PURPOSE),
     # M: ours on a project the original made (copier-project 0.6.1)
     case("M01", "generate controller death_star status load:post", "original", 0, "marker", FIXED),
