@@ -6,6 +6,7 @@ One installed project (the session's `installed_project`, every feature on, left
 - an endpoint enqueues a job, a worker runs it, the result comes back through HTTP; 200 requests
   in parallel all get their own result; the streaming endpoint sends every chunk in order;
 - a worker process SIGKILLed mid-job is replaced, and the retryable job is run again, not lost;
+  a job that kills its worker on every run is given up after its runs, its result an error;
 - SIGTERM lets the running job finish before the worker exits 0;
 - Redis stopped: the endpoint and /api/ready answer 502 in the envelope, and 200 once Redis is
   back; more pending jobs than FASTAPI_JOBS_MAX_PENDING: 503 with Retry-After;
@@ -42,6 +43,7 @@ PROBE_JOBS = '''\
 
 import asyncio
 import os
+import signal
 from pathlib import Path
 
 from demo.app.jobs.broker import broker
@@ -58,6 +60,13 @@ async def slow_retryable(seconds: float, marker: str) -> str:
     await asyncio.sleep(seconds)
     note(marker, "done")
     return "finished"
+
+
+@broker.task(retry_on_error=True, max_retries=2, ack_type="when_saved")
+async def deadly(seconds: float, marker: str) -> str:
+    note(marker, "start")
+    os.kill(os.getpid(), signal.SIGKILL)
+    return "never"
 '''
 
 # The project's worker command, with the test's job module added to the modules it imports.
@@ -73,22 +82,23 @@ args.modules.append("probe_jobs")
 sys.exit(run_worker(args) or 0)
 """
 
-# Enqueues the slow job and prints its result as JSON: what an endpoint's result_of does.
+# Enqueues a test job and prints its result as JSON: what an endpoint's result_of does.
 ENQUEUE = """\
 import asyncio
 import json
 import sys
 
+import probe_jobs
 from demo.app.jobs.broker import broker, running
-from probe_jobs import slow_retryable
 
 
 async def main() -> None:
+    job = getattr(probe_jobs, sys.argv[1])
     async with running(broker):
-        task = await slow_retryable.kiq(float(sys.argv[1]), sys.argv[2])
+        task = await job.kiq(float(sys.argv[2]), sys.argv[3])
         result = await task.wait_result(timeout=60, check_interval=0.05)
-    print(json.dumps({"error": str(result.error) if result.is_err else None,
-                      "value": result.return_value}))
+    error = f"{type(result.error).__name__}: {result.error}" if result.is_err else None
+    print(json.dumps({"error": error, "value": result.return_value}))
 
 
 asyncio.run(main())
@@ -103,6 +113,7 @@ class Stack:
         self.scratch = scratch
         self.redis_port = free_port()
         self.redis: subprocess.Popen | None = None
+        self.worker_log = scratch / "worker.log"
         (scratch / "probe_jobs.py").write_text(PROBE_JOBS)
         (scratch / "launch_worker.py").write_text(WORKER_LAUNCHER)
         (scratch / "enqueue.py").write_text(ENQUEUE)
@@ -129,7 +140,9 @@ class Stack:
         stop_process(self.redis)
 
     def worker(self, workers: int = 2, **env: str) -> subprocess.Popen:
-        log = (self.scratch / f"worker-{time.monotonic_ns()}.log").open("wb")
+        """The project's worker, its output in `self.worker_log` (this worker's own file)."""
+        self.worker_log = self.scratch / f"worker-{time.monotonic_ns()}.log"
+        log = self.worker_log.open("wb")
         return subprocess.Popen(
             [self.python, str(self.scratch / "launch_worker.py"), str(workers)],
             cwd=self.scratch,
@@ -152,9 +165,10 @@ class Stack:
         wait_until(lambda: get(base + "/api/live")[0] == 200, 60, server)
         return server, base
 
-    def enqueue_slow(self, seconds: float, marker: Path, **env: str) -> subprocess.Popen:
+    def enqueue(self, job: str, seconds: float, marker: Path, **env: str) -> subprocess.Popen:
+        """A client that enqueues `job` of probe_jobs and prints its result."""
         return subprocess.Popen(
-            [self.python, str(self.scratch / "enqueue.py"), str(seconds), str(marker)],
+            [self.python, str(self.scratch / "enqueue.py"), job, str(seconds), str(marker)],
             cwd=self.scratch,
             env={**self.env, **env},
             stdout=subprocess.PIPE,
@@ -261,7 +275,7 @@ def test_a_killed_worker_is_replaced_and_its_retryable_job_run_again(
     try:
         wait_until(lambda: len(children(worker.pid)) == 2, 30, worker, "2 worker processes")
         marker = tmp_path / "marker"
-        client = stack.enqueue_slow(1.5, marker, **queue)
+        client = stack.enqueue("slow_retryable", 1.5, marker, **queue)
         wait_until(lambda: lines(marker), 30, client, "the job started")
         victim = int(lines(marker)[0].split()[1])
         os.kill(victim, signal.SIGKILL)
@@ -278,13 +292,39 @@ def test_a_killed_worker_is_replaced_and_its_retryable_job_run_again(
         stop_process(worker)
 
 
+def test_a_job_that_kills_its_worker_each_time_is_given_up_after_its_runs(
+    stack: Stack, tmp_path: Path
+) -> None:
+    queue = {"FASTAPI_JOBS_QUEUE": "demo:poison"}
+    worker = stack.worker(**queue)
+    log = stack.worker_log
+    try:
+        wait_until(lambda: len(children(worker.pid)) == 2, 30, worker, "2 worker processes")
+        marker = tmp_path / "marker"
+        client = stack.enqueue("deadly", 0, marker, **queue)
+
+        output, _ = client.communicate(timeout=60)
+
+        died = "WorkerDiedError: its worker died during each of its 2 run(s)"
+        assert json.loads(output) == {"error": died, "value": None}
+        victims = [line.split()[1] for line in lines(marker)]
+        assert len(victims) == 2 and victims[0] != victims[1]
+        # No third run: the job is off the queue, and the workers are whole again.
+        time.sleep(4)
+        assert len(lines(marker)) == 2
+        wait_until(lambda: len(children(worker.pid)) == 2, 30, worker, "replacements")
+    finally:
+        stop_process(worker)
+    assert "given up: its worker died during each of its 2 run(s)" in log.read_text()
+
+
 def test_sigterm_lets_the_running_job_finish(stack: Stack, tmp_path: Path) -> None:
     queue = {"FASTAPI_JOBS_QUEUE": "demo:term"}
     worker = stack.worker(workers=1, **queue)
     marker = tmp_path / "marker"
     try:
         wait_until(lambda: children(worker.pid), 30, worker, "a worker process")
-        client = stack.enqueue_slow(2, marker, **queue)
+        client = stack.enqueue("slow_retryable", 2, marker, **queue)
         wait_until(lambda: lines(marker), 30, client, "the job started")
         worker.send_signal(signal.SIGTERM)
 
