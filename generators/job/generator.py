@@ -2,8 +2,8 @@
 
 A job's arguments travel through the broker as JSON, so only JSON types are accepted. Retries
 make the job retryable both ways taskiq knows: run again when it raises (`retry_on_error`,
-`max_retries`) and delivered again when its worker dies mid-job (acknowledged only once its
-result is saved).
+`max_retries`, which counts the first run too) and delivered again when its worker dies mid-job
+(acknowledged only once its result is saved).
 """
 
 from __future__ import annotations
@@ -130,7 +130,9 @@ def read_job(module: Path, function: str) -> tuple[list[str], str | None, str | 
                 if isinstance(decorator, ast.Call)
                 for keyword in decorator.keywords
             }
-            return arguments, labels.get("max_retries"), labels.get("timeout")
+            runs = labels.get("max_retries")
+            retries = str(max(int(runs) - 1, 0)) if runs is not None and runs.isdigit() else runs
+            return arguments, retries, labels.get("timeout")
     return [], None, None
 
 
@@ -173,9 +175,13 @@ def job_code(
     labels = []
     if timeout is not None:
         labels.append(f"timeout={timeout:g}")
+    comment = []
     if retries:
-        labels += ["retry_on_error=True", f"max_retries={retries}", 'ack_type="when_saved"']
-    decorator = call("", "@broker.task(", labels) if labels else ["@broker.task"]
+        # taskiq's max_retries counts every run (SimpleRetryMiddleware: `retries < max_retries`).
+        labels += ["retry_on_error=True", f"max_retries={retries + 1}", 'ack_type="when_saved"']
+        again = "1 more time" if retries == 1 else f"{retries} more times"
+        comment = [f"# Run again up to {again} when it fails: max_retries counts every run."]
+    decorator = comment + (call("", "@broker.task(", labels) if labels else ["@broker.task"])
     parameters = [f"{argument}: {kind}" for argument, kind in arguments]
     signature = call("", f"async def {name.snake}(", parameters, ") -> None:")
     values = [f"{argument}={_sample(kind)}" for argument, kind in arguments]

@@ -38,7 +38,8 @@ def test_creates_a_typed_retryable_job_and_its_test(project: Path) -> None:
     assert_file(
         job(project, "send_welcome_mail"),
         r"^from demo\.app\.jobs\.broker import broker$",
-        r'^@broker\.task\(timeout=30, retry_on_error=True, max_retries=3, ack_type="when_saved"\)$',
+        r"^# Run again up to 3 more times when it fails: max_retries counts every run\.\n"
+        r'@broker\.task\(timeout=30, retry_on_error=True, max_retries=4, ack_type="when_saved"\)$',
         r"^async def send_welcome_mail\(user_id: int, address: str, tags: list\[str\]\) -> None:$",
     )
     assert_file(
@@ -76,7 +77,7 @@ def test_long_signatures_are_laid_out_as_black_and_ruff_want(project: Path) -> N
 
 def test_destroy_by_name_takes_it_all_out(project: Path) -> None:
     before = tree_checksum(project)
-    arguments = ("resize", "width:int", "height:int", "--retries", "2", "--timeout", "10")
+    arguments = ("resize", "width:int", "height:int", "--retries", "1", "--timeout", "10")
     assert run_generator(project, "job", *arguments).exit_code == 0
 
     result = run_destroy(project, "job", "resize")
