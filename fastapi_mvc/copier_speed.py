@@ -15,7 +15,15 @@
    templates are immutable and render as often as asked); every call still runs the
    environment's `preprocess`, as a compilation does, so the extensions' per-string state (copier's
    `yield` context) is reset exactly as before.
-3. Each template file is compiled from Jinja source to Python on every run (a tenth of `new`).
+3. copier renders every part of every path through Jinja, with a fresh render context (its
+   answers, its settings) built for each: about 1400 parts for `new`, most of them plain names
+   such as `app` or `models`. Within `faster()` a string that cannot contain Jinja syntax (none
+   of the environment's delimiters, no line break, left unchanged by its extensions' preprocess,
+   and no extension rewriting the token stream) is returned as it is, which is what Jinja
+   renders for it; the preprocess still runs, so extensions reset their state as before.
+   The answers file's name, rendered the same way once per rendered path (`answers_relpath`,
+   500 times for `new`), takes the same shortcut when it is plain (ours: `.fastapi-mvc.yml`).
+4. Each template file is compiled from Jinja source to Python on every run (a tenth of `new`).
    Within `faster()` copier's environment keeps the compiled code in a Jinja bytecode cache in
    fastapi-mvc's cache folder. Jinja checks the source's checksum, its own bytecode version and
    Python's before using an entry; the key adds the template's name and everything about the
@@ -23,7 +31,7 @@
    an entry is only ever used for the very compilation that made it. No cache folder (an
    unwritable home): no bytecode cache, and copier compiles as before.
 
-Both wrap private parts of copier, so they are narrow and guarded: each applies only to the
+All wrap private parts of copier, so they are narrow and guarded: each applies only to the
 copier versions it was written against and while what it wraps has the expected shape; anything
 else and copier runs as it ships. Outside the block copier is untouched.
 tests/unit/test_copier_speed.py fails when copier changes underneath.
@@ -42,6 +50,15 @@ from typing import Any
 GIT_METHOD = "_sync_git_index_executable_bit"
 GIT_PARAMETERS = ("self", "dst_relpath", "src_mode")
 JINJA_PROPERTY = "jinja_env"
+RENDER_METHOD = "_render_string"
+RENDER_PARAMETERS = ("self", "string", "extra_context")
+RENDER_NAMES = frozenset({"jinja_env", "from_string", "render", "_render_context"})
+"""What copier's `_render_string` does: from_string, then render with the render context."""
+ANSWERS_PROPERTY = "answers_relpath"
+ANSWERS_NAMES = frozenset(
+    {"answers_file", "template", "answers_relpath", "jinja_env", "from_string", "render"}
+)
+"""What copier's `answers_relpath` does: the name, rendered like any string."""
 VERSIONS = ((9, 15), (10, 0))
 """copier versions the wrappers apply to: [first, last) as (major, minor)."""
 
@@ -72,14 +89,37 @@ def jinja_applies() -> bool:
     return _copier_version_known() and isinstance(prop, functools.cached_property)
 
 
+def render_applies() -> bool:
+    """Whether copier's `_render_string` is a plain from_string-and-render of its argument."""
+    from copier._main import Worker
+
+    method = Worker.__dict__.get(RENDER_METHOD)
+    if not _copier_version_known() or not inspect.isfunction(method):
+        return False
+    if tuple(inspect.signature(method).parameters) != RENDER_PARAMETERS:
+        return False
+    answers = getattr(Worker.__dict__.get(ANSWERS_PROPERTY), "fget", None)
+    return _uses(method, RENDER_NAMES) and _uses(answers, ANSWERS_NAMES)
+
+
+def _uses(function: Any, names: frozenset[str]) -> bool:
+    """A cheap check of a function's shape: the names its code reads (the tests read its
+    source)."""
+    return inspect.isfunction(function) and names <= set(function.__code__.co_names)
+
+
 @contextmanager
 def faster() -> Iterator[None]:
-    """Within the block, copier asks git once per destination and compiles a string once."""
+    """Within the block, copier asks git once per destination, compiles a string once and
+    renders a string without Jinja syntax as itself."""
     with ExitStack() as stack:
         if git_applies():
             stack.enter_context(_replaced(GIT_METHOD, _answering_once))
         if jinja_applies():
             stack.enter_context(_replaced(JINJA_PROPERTY, _compiling_once))
+        if render_applies():
+            stack.enter_context(_replaced(RENDER_METHOD, _plain_as_is))
+            stack.enter_context(_replaced(ANSWERS_PROPERTY, _plain_answers_relpath))
         yield
 
 
@@ -149,6 +189,52 @@ def _memoized(env: Any, from_string: Callable[..., Any]) -> Callable[..., Any]:
         return compiled[source]
 
     return once
+
+
+def _plain_as_is(original: Callable[..., str]) -> Callable[..., str]:
+    @functools.wraps(original)
+    def render_string(self: Any, string: str, extra_context: Any = None) -> str:
+        env = self.jinja_env
+        if isinstance(string, str) and _is_plain(env, string):
+            return string
+        return original(self, string, extra_context)
+
+    return render_string
+
+
+def _plain_answers_relpath(original: property) -> property:
+    def answers_relpath(self: Any) -> Path:
+        path = str(self.answers_file or self.template.answers_relpath)
+        if _is_plain(self.jinja_env, path):
+            return Path(path)
+        result: Path = original.fget(self)  # type: ignore[misc]
+        return result
+
+    return property(answers_relpath, doc=original.__doc__)
+
+
+def _is_plain(env: Any, string: str) -> bool:
+    """Whether Jinja renders `string` as itself in `env`; runs the preprocess either way (the
+    extensions' per-string reset), as compiling it would."""
+    if env.preprocess(string) != string:
+        return False
+    if "\n" in string or "\r" in string:  # newline_sequence and keep_trailing_newline apply
+        return False
+    markers = (
+        env.block_start_string,
+        env.variable_start_string,
+        env.comment_start_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+    )
+    if any(marker and marker in string for marker in markers):
+        return False
+    from jinja2.ext import Extension
+
+    return all(
+        type(extension).filter_stream is Extension.filter_stream
+        for extension in env.extensions.values()
+    )
 
 
 def _bytecode_cache() -> Any:

@@ -166,3 +166,41 @@ def test_templates_compiled_with_other_delimiters_have_other_cache_entries() -> 
     assert copier_speed._code_options(plain) == copier_speed._code_options(
         SandboxedEnvironment(keep_trailing_newline=True)
     )
+
+
+def test_copier_renders_each_string_and_the_answers_file_name_as_the_shortcut_assumes() -> None:
+    """A plain string is returned as itself only while copier renders strings this way."""
+    assert copier_speed.render_applies(), "this copier is outside the versions copier_speed knows"
+    render = [line.strip() for line in inspect.getsource(Worker._render_string).splitlines()]
+    assert "tpl = self.jinja_env.from_string(string)" in render
+    assert "return tpl.render(**self._render_context(), **(extra_context or {}))" in render
+    answers = inspect.getsource(Worker.answers_relpath.fget)  # type: ignore[attr-defined]
+    assert "path = self.answers_file or self.template.answers_relpath" in answers
+    assert "template = self.jinja_env.from_string(str(path))" in answers
+
+
+def test_paths_in_other_delimiters_render_as_copier_renders_them(tmp_path: Path) -> None:
+    """`{{` is plain text where the template's delimiters are `[[ ]]`, and a templated answers
+    file name is still rendered."""
+    template = tmp_path / "template"
+    (template / "files" / "[[ name ]]").mkdir(parents=True)
+    (template / "copier.yml").write_text(
+        "_subdirectory: files\n_answers_file: '.answers-[[ name ]].yml'\n"
+        "_envops: {variable_start_string: '[[', variable_end_string: ']]'}\n"
+        "name: {default: demo}\n"
+    )
+    (template / "files" / "{{ name }}.txt").write_text("kept\n")
+    (template / "files" / "[[ name ]]" / "[[ name ]].py.jinja").write_text("x = '[[ name ]]'\n")
+    (template / "files" / "[[ _copier_conf.answers_file ]].jinja").write_text(
+        "[[ _copier_answers|to_nice_yaml ]]"
+    )
+    copier.run_copy(str(template), tmp_path / "shipped", defaults=True, quiet=True)
+    with copier_speed.faster():
+        copier.run_copy(str(template), tmp_path / "faster", defaults=True, quiet=True)
+    assert sorted(p.name for p in (tmp_path / "faster").rglob("*")) == [
+        ".answers-demo.yml",
+        "demo",
+        "demo.py",
+        "{{ name }}.txt",
+    ]
+    assert tree_checksum(tmp_path / "faster") == tree_checksum(tmp_path / "shipped")
