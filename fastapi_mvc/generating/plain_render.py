@@ -1,31 +1,40 @@
-"""Render a simple generator with Jinja alone, as copier would, without importing copier.
+"""Render a generator with Jinja alone, as copier would, without importing copier.
 
 `import copier` costs about 0.35 s, several times the rest of a `generate controller` that
-writes two small files. Most generators use nothing of copier but Jinja: no questions, no
-tasks, no exclusions, no extensions, a `_subdirectory` of templates with the `.jinja` suffix and
-`StrictUndefined`. For those, this module does what copier's render does (the same sandboxed
-environment and `_envops`, each path part rendered and a part rendering empty dropping the
-path, a `.jinja` file rendered and its suffix stripped, any other file copied as it is, a plain
-file shadowed by a templated sibling skipped) and returns the same files.
+writes two small files. The builtin generators use nothing of copier but Jinja and exclusions:
+no questions, no tasks, no extensions, a `_subdirectory` of templates with the `.jinja` suffix,
+`StrictUndefined`, and perhaps `_exclude` patterns. For those, this module does what copier's
+render does (the same sandboxed environment and `_envops`, each path part rendered and a part
+rendering empty dropping the path, a `.jinja` file rendered and its suffix stripped, any other
+file copied as it is, a plain file shadowed by a templated sibling skipped, each `_exclude`
+pattern rendered, split into lines and matched against every rendered path by copier's own
+matcher, pathspec's gitignore patterns) and returns the same files.
 
 Anything outside that subset returns None and copier renders as before, so a generator's
 `copier.yml` keeps meaning what copier says it means. So does a template that reaches for
-something only copier provides (`_copier_conf`, an ansible filter): with StrictUndefined that is
-a Jinja error here, and copier gets the run, rendering it or reporting its own error.
-tests/unit/test_generate_plain_render.py checks the builtin generators render byte for byte as
-copier renders them.
+something only copier provides: an unknown filter or name is a Jinja error with StrictUndefined,
+and the names copier adds to the context (`_copier_conf`, `now`, `_copier_operation`...) are
+defined here as values whose every use hands the run to copier, which renders it or reports its
+own error. tests/unit/test_generate_plain_render.py checks that every builtin generator renders
+byte for byte as copier renders it.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from fastapi_mvc.generating.generator import DEFINITION
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 SUFFIX = ".jinja"
-_KEYS = frozenset({"_generator", "_subdirectory", "_templates_suffix", "_envops"})
+_KEYS = frozenset({"_generator", "_subdirectory", "_templates_suffix", "_envops", "_exclude"})
 _ENVOPS = frozenset(
     {
         "block_start_string",
@@ -39,45 +48,115 @@ _ENVOPS = frozenset(
     }
 )
 _STRICT = "jinja2.StrictUndefined"
+# What copier's render context and environment hold beyond the data (copier 9: `_render_context`,
+# `AnswersMap.combined`, `jinja_env`); the exclusions also see `_copier_operation`, "copy" here.
+_COPIER_NAMES = (
+    "_copier_answers",
+    "_copier_conf",
+    "_copier_phase",
+    "_copier_python",
+    "_external_data",
+    "_folder_name",
+    "make_secret",
+    "now",
+    "pathjoin",
+)
+_ANSWERS_FILE = ".copier-answers.yml"  # a path part copier renders as the answers file
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # how copier splits a rendered exclusion
+
+
+class _NeedsCopier(Exception):
+    """A template used something only copier provides."""
+
+
+class _CopierOnly:
+    """Stands for a name only copier's context has: defined, as there, but any use of it hands
+    the run to copier (an undefined name would render `is defined` differently)."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise _NeedsCopier
+
+    __getattr__ = __getitem__ = __call__ = __str__ = __iter__ = __len__ = __bool__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __contains__ = _refuse
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Definition(NamedTuple):
+    """The parts of a generator's copier.yml this renderer understands."""
+
+    subdirectory: str
+    options: dict[str, Any]  # Jinja's, from `_envops`
+    exclude: list[str]
 
 
 def render(path: Path, data: dict[str, Any]) -> dict[str, tuple[bytes, bool]] | None:
     """{relative posix path: (content, executable)} of the generator at `path` rendered with
     `data`, or None when copier must render it. Executable means a shebang, as in the runner."""
-    envops = _plain_envops(path)
-    if envops is None:
+    definition = _definition(path)
+    if definition is None:
         return None
-    subdirectory, options = envops
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(path, encoding="utf-8"),
-        **{"keep_trailing_newline": True, **options, "undefined": jinja2.StrictUndefined},
+        **{
+            "keep_trailing_newline": True,
+            **definition.options,
+            "undefined": jinja2.StrictUndefined,
+        },
     )
-    root = path / subdirectory
+    env.globals.update(dict.fromkeys(_COPIER_NAMES, _CopierOnly()))
+    root = path / definition.subdirectory
     rendered: dict[str, tuple[bytes, bool]] = {}
     try:
+        excluded = _exclusions(definition.exclude, env, data)
         for source in _files(root):
             relative = source.relative_to(root)
-            if relative.name.endswith(SUFFIX):
+            templated = relative.name.endswith(SUFFIX)
+            if templated:
                 relative = relative.with_name(relative.name[: -len(SUFFIX)])
-                name = source.relative_to(path).as_posix()
-                content = env.get_template(name).render(**data).encode()
             elif source.with_name(source.name + SUFFIX).exists():
                 continue  # the templated sibling is rendered in its place
+            parts = [env.from_string(part).render(**data) for part in relative.parts]
+            if _ANSWERS_FILE in parts:
+                return None  # copier writes its answers there
+            if not all(parts) or excluded(Path(*parts)):
+                continue
+            if templated:
+                name = source.relative_to(path).as_posix()
+                content = env.get_template(name).render(**data).encode()
             else:
                 content = source.read_bytes()
-            parts = [env.from_string(part).render(**data) for part in relative.parts]
-            if all(parts):
-                rendered[Path(*parts).as_posix()] = (content, content[:2] == b"#!")
-    except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+            rendered[Path(*parts).as_posix()] = (content, content[:2] == b"#!")
+    except (_NeedsCopier, jinja2.TemplateError, OSError, UnicodeDecodeError, ImportError):
         return None  # copier renders it, or says what is wrong in its own words
     return dict(sorted(rendered.items()))
 
 
-def _plain_envops(path: Path) -> tuple[str, dict[str, Any]] | None:
-    """(templates subdirectory, Jinja options) when the generator needs nothing but Jinja."""
+def _exclusions(
+    patterns: list[str], env: Environment, data: dict[str, Any]
+) -> Callable[[Path], bool]:
+    """Copier's exclusion matcher: each pattern rendered, split into lines, NFD-normalised and
+    read by pathspec as copier reads it (gitignore patterns since pathspec 1.0, gitwildmatch
+    before); a rendered path matching it is not written."""
+    context = {**data, "_copier_operation": "copy"}
+    lines = [
+        unicodedata.normalize("NFD", line)
+        for pattern in patterns
+        for line in _LINE_BREAK.split(env.from_string(pattern).render(**context))
+    ]
+    if not any(lines):
+        return lambda path: False  # empty lines exclude nothing: spare pathspec's import
+    import pathspec
+    from packaging.version import Version
+
+    kind = "gitignore" if Version(pathspec.__version__) >= Version("1.0.0") else "gitwildmatch"
+    return pathspec.PathSpec.from_lines(kind, lines).match_file
+
+
+def _definition(path: Path) -> _Definition | None:
+    """What copier.yml says, when the generator needs nothing but Jinja and exclusions."""
     import yaml
 
     try:
@@ -85,17 +164,21 @@ def _plain_envops(path: Path) -> tuple[str, dict[str, Any]] | None:
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return None
     if not isinstance(raw, dict) or not set(raw) <= _KEYS:
-        return None  # questions, tasks, exclusions, extensions...: copier's business
+        return None  # questions, tasks, extensions...: copier's business
     subdirectory, envops = raw.get("_subdirectory"), raw.get("_envops") or {}
+    exclude = raw.get("_exclude", [])
     if raw.get("_templates_suffix", SUFFIX) != SUFFIX or not isinstance(subdirectory, str):
         return None
     if "{" in subdirectory or not subdirectory.strip("./") or not isinstance(envops, dict):
         return None
     if not set(envops) <= _ENVOPS or envops.get("undefined") != _STRICT:
         return None  # only StrictUndefined turns copier-only names into errors here
+    if not isinstance(exclude, list) or not all(isinstance(line, str) for line in exclude):
+        return None
     if not (path / subdirectory).is_dir() or _has_symlinks(path / subdirectory):
         return None
-    return subdirectory, {key: value for key, value in envops.items() if key != "undefined"}
+    options = {key: value for key, value in envops.items() if key != "undefined"}
+    return _Definition(subdirectory, options, exclude)
 
 
 def _files(root: Path) -> list[Path]:

@@ -36,7 +36,7 @@ def prepare(invocation: Invocation) -> None:
                 "--autogenerate takes no fields: Alembic reads the changes from the models",
                 f"run: fastapi-mvc generate migration {name.raw} --autogenerate",
             )
-        invocation.data["migration"] = {"revision": ""}
+        invocation.data["migration"] = {"revision": "", "join_file": ""}  # Alembic writes it
         invocation.edits.append(Autogenerate(project, name.snake))
         return
     joining = name.snake.startswith("create_join_table_")
