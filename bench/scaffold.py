@@ -3,10 +3,10 @@
     python bench/scaffold.py [--runs N]
 
 `fastapi-mvc generate scaffold` with six fields (it composes the model generator: two renders,
-one transaction) against `generate controller` with five endpoints, interleaved in one session
+one transaction) against `generate controller` with five endpoints, alternated in one session
 so both see the same machine load; each run on a clean project (destroyed again between runs,
-untimed). Target: ratio at most 2. (The served scaffold against a hand-written FastAPI app is
-not measured here yet.)
+untimed). Medians of wall and CPU time. Target: ratio at most 2. (The served scaffold against a
+hand-written FastAPI app: bench/serve_scaffold.py.)
 
 Not a test: it prints the numbers (and whether the target is met) and always exits 0.
 """
