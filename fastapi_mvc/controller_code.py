@@ -12,6 +12,8 @@ from fastapi_mvc.pysource import INDENT, LINE_LENGTH, call, import_lines
 
 # What an endpoint answers when it has no view: controllers generated before views existed.
 PLAIN_ANSWER = "dict[str, str]"
+# What every endpoint of the original fastapi-mvc's controllers answered (`--original-api`).
+ORIGINAL_ANSWER = ("hello", "world")
 
 
 def view_class(controller: dict[str, Any], endpoint: dict[str, Any]) -> str:
@@ -31,49 +33,67 @@ def controller_data(
     *,
     class_based: bool,
     views: bool,
+    prefix: str | None = None,
+    original_api: bool = False,
 ) -> dict[str, object]:
-    """Add each endpoint's view, signature and answer lines; the module's imports and header."""
+    """Add each endpoint's view, signature and answer lines; the module's imports, header and
+    URL prefix (`prefix`, without its slash: the kebab-case name unless given)."""
     indent = INDENT if class_based else ""
+    prefix = prefix or str(name["kebab"])
     for endpoint in endpoints:
-        endpoint["route"] = f"{endpoint['method'].upper()} /api/{name['kebab']}{endpoint['path']}"
+        endpoint["route"] = f"{endpoint['method'].upper()} /api/{prefix}{endpoint['path']}"
         endpoint["view"] = view_class(name, endpoint) if views and has_body(endpoint) else None
         if endpoint["method"] == "head":
             returns, answer = "Response", [f"{indent}{INDENT}return Response()"]
         elif endpoint["status"] == 204:
             returns, answer = "None", []
-        elif endpoint["view"]:
-            returns = endpoint["view"]
-            action = f'action="{endpoint["name"]["snake"]}"'
-            answer = call(f"{indent}{INDENT}", f"return {returns}(", [action])
         else:
-            returns = PLAIN_ANSWER
-            answer = [f'{indent}{INDENT}return {{"action": "{endpoint["name"]["snake"]}"}}']
+            key, value = ORIGINAL_ANSWER if original_api else ("action", endpoint["name"]["snake"])
+            if endpoint["view"]:
+                returns = endpoint["view"]
+                answer = call(f"{indent}{INDENT}", f"return {returns}(", [f'{key}="{value}"'])
+            else:
+                returns = PLAIN_ANSWER
+                answer = [f'{indent}{INDENT}return {{"{key}": "{value}"}}']
         endpoint["definition"] = _definition(indent, endpoint["function"], class_based, returns)
         endpoint["answer"] = answer
-    router = [f'prefix="/{name["kebab"]}"', f'tags=["{name["snake"]}"]']
+    router = [f'prefix="/{prefix}"', f'tags=["{name["snake"]}"]']
     if class_based:
         header = call("", f"class {name['camel']}Controller(", ["Controller", *router], "):")
     else:
         header = call("", "router = APIRouter(", router)
-    return {"imports": _imports(package, name, endpoints, class_based), "header": header}
+    return {
+        "imports": _imports(package, name, endpoints, class_based),
+        "header": header,
+        "prefix": prefix,
+    }
 
 
-def views_data(name: dict[str, Any], endpoints: list[dict[str, Any]]) -> list[dict[str, object]]:
+def views_data(
+    name: dict[str, Any], endpoints: list[dict[str, Any]], *, original_api: bool = False
+) -> list[dict[str, object]]:
     """One response model per endpoint that answers a body: its class name and field lines."""
-    described = 'description="The endpoint that answered."'
+    if original_api:
+        key, described = ORIGINAL_ANSWER[0], 'description="The original fastapi-mvc\'s greeting."'
+    else:
+        key, described = "action", 'description="The endpoint that answered."'
     return [
         {
             "name": endpoint["view"],
             "route": endpoint["route"],
             "field": call(
                 INDENT,
-                "action: str = Field(",
-                [described, f'examples=["{endpoint["name"]["snake"]}"]'],
+                f"{key}: str = Field(",
+                [described, f'examples=["{_example(endpoint, original_api)}"]'],
             ),
         }
         for endpoint in endpoints
         if endpoint["view"]
     ]
+
+
+def _example(endpoint: dict[str, Any], original_api: bool) -> str:
+    return ORIGINAL_ANSWER[1] if original_api else str(endpoint["name"]["snake"])
 
 
 def _definition(indent: str, function: str, method: bool, returns: str) -> list[str]:

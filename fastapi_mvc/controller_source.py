@@ -2,8 +2,9 @@
 
 destroy removes the files that equal a fresh render, so it needs the input `generate` had: the
 endpoints (`@router.<method>` functions, or `@<method>` methods of a `Controller` subclass), the
-form (function or class), and whether the module answers with its views (controllers generated
-before views existed return plain dicts).
+form (function or class), whether the module answers with its views (controllers generated
+before views existed return plain dicts), and whether it answers the original fastapi-mvc's
+`{"hello": "world"}` (`--original-api`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class ControllerSource:
     routes: list[tuple[str, str]]
     class_based: bool
     imports_views: bool
+    original_api: bool = False
 
 
 def read_controller(module: Path, views_module: str) -> ControllerSource | None:
@@ -33,12 +35,27 @@ def read_controller(module: Path, views_module: str) -> ControllerSource | None:
     imports_views = any(
         isinstance(node, ast.ImportFrom) and node.module == views_module for node in tree.body
     )
+    original_api = any(_answers_hello(node) for node in ast.walk(tree))
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and any(
             _named(base, "Controller") for base in node.bases
         ):
-            return ControllerSource(_routes(node.body, owner=None), True, imports_views)
-    return ControllerSource(_routes(tree.body, owner="router"), False, imports_views)
+            routes = _routes(node.body, owner=None)
+            return ControllerSource(routes, True, imports_views, original_api)
+    return ControllerSource(_routes(tree.body, owner="router"), False, imports_views, original_api)
+
+
+def _answers_hello(node: ast.AST) -> bool:
+    """`return View(hello=...)` or `return {"hello": ...}`: the original's answer."""
+    if not isinstance(node, ast.Return):
+        return False
+    if isinstance(node.value, ast.Call):
+        return any(keyword.arg == "hello" for keyword in node.value.keywords)
+    if isinstance(node.value, ast.Dict):
+        return any(
+            isinstance(key, ast.Constant) and key.value == "hello" for key in node.value.keys
+        )
+    return False
 
 
 def _routes(body: list[ast.stmt], owner: str | None) -> list[tuple[str, str]]:

@@ -1,8 +1,14 @@
 """The controller generator's own steps: read the endpoints, refuse taken names, add the route.
 
-`destroy controller NAME` needs only the name: the endpoints, the form (function or class) and
-whether it answers with views are read back from the controller module, so the render equals
-what `generate` wrote, also for controllers generated before views existed.
+`destroy controller NAME` needs only the name: the endpoints, the form (function or class),
+whether it answers with views and whether it serves the original's API are read back from the
+controller module, so the render equals what `generate` wrote, also for controllers generated
+before views existed.
+
+`--original-api` serves what the original fastapi-mvc's controller generator made, for clients
+written against it: its URL spelling (the names lower-cased, `-` as `_`: /api/death_star/load,
+where ours is /api/death-star/load) and its answer (200 and {"hello": "world"} for every
+endpoint, where ours answers {"action": ...}, POST 201 and DELETE 204).
 """
 
 from __future__ import annotations
@@ -39,23 +45,32 @@ def prepare(invocation: Invocation) -> None:
     _check_name(name, app, module, generating=not invocation.destroying)
     given = invocation.arguments["endpoints"]
     class_based = bool(invocation.options["class_based"])
+    original_api = bool(invocation.options["original_api"])
     views = True
     if invocation.destroying:
         found = read_controller(module, f"{project.package_name}.app.views.{name.snake}")
         if found is not None:
             class_based, views = found.class_based, found.imports_views
+            original_api = found.original_api
             shadowed = SHADOWED_IN_CLASS if class_based else SHADOWED
             given = given or [f"{_endpoint_name(f, shadowed)}:{m}" for f, m in found.routes]
     if class_based and not invocation.destroying:
         _require_base(app / "controllers" / "base.py", project.root)
-    parsed = endpoints(given, class_based=class_based)
+    parsed = endpoints(given, class_based=class_based, original_api=original_api)
     spelled = spellings(name)
     invocation.data["class_based"] = class_based
+    invocation.data["original_api"] = original_api
     invocation.data["controller"] = controller_data(
-        project.package_name, spelled, parsed, class_based=class_based, views=views
+        project.package_name,
+        spelled,
+        parsed,
+        class_based=class_based,
+        views=views,
+        prefix=original_spelling(name.raw) if original_api else name.kebab,
+        original_api=original_api,
     )
     invocation.data["endpoints"] = parsed
-    invocation.data["views"] = views_data(spelled, parsed)
+    invocation.data["views"] = views_data(spelled, parsed, original_api=original_api)
     router = RouterRegistration(app / "router.py", project.package_name, name.snake)
     if not invocation.options["skip_routes"]:
         invocation.edits.append(router)
@@ -67,8 +82,17 @@ def prepare(invocation: Invocation) -> None:
         )
 
 
-def endpoints(given: list[str], *, class_based: bool = False) -> list[dict[str, object]]:
-    """`show`, `create:post` -> [{name, function, method, path, status}]; each endpoint once."""
+def original_spelling(name: str) -> str:
+    """How the original fastapi-mvc spelled a name in URLs and functions: `Death-Star` ->
+    `death_star`, `DeathStar` -> `deathstar`."""
+    return name.lower().replace("-", "_")
+
+
+def endpoints(
+    given: list[str], *, class_based: bool = False, original_api: bool = False
+) -> list[dict[str, object]]:
+    """`show`, `create:post` -> [{name, function, method, path, status}]; each endpoint once.
+    With `original_api`, paths and functions are spelled as the original's and all answer 200."""
     shadowed = SHADOWED_IN_CLASS if class_based else SHADOWED
     parsed: dict[str, dict[str, object]] = {}
     for raw in given:
@@ -79,6 +103,9 @@ def endpoints(given: list[str], *, class_based: bool = False) -> list[dict[str, 
                 f"unknown HTTP method {method!r} in {raw!r}", f"use one of: {' '.join(METHODS)}"
             )
         name = validate(endpoint, "endpoint", reserved=frozenset({"router"}))
+        if original_api:
+            # Every spelling from the original's, so destroy reads back what generate wrote.
+            name = Name(original_spelling(name.raw))
         if len(name.snake) > MAX_LENGTH:
             raise UsageError(
                 f"invalid endpoint name {endpoint!r}: longer than {MAX_LENGTH} characters",
@@ -88,12 +115,13 @@ def endpoints(given: list[str], *, class_based: bool = False) -> list[dict[str, 
             raise UsageError(
                 f"endpoint {name.snake!r} is given twice", "give each endpoint once, one method"
             )
+        spelled = name.raw if original_api else name.snake
         parsed[name.snake] = {
             "name": spellings(name),
-            "function": f"{name.snake}_" if name.snake in shadowed else name.snake,
+            "function": f"{spelled}_" if spelled in shadowed else spelled,
             "method": method,
-            "path": f"/{name.kebab}",
-            "status": STATUS.get(method, 200),
+            "path": f"/{spelled if original_api else name.kebab}",
+            "status": 200 if original_api else STATUS.get(method, 200),
         }
     functions = [str(endpoint["function"]) for endpoint in parsed.values()]
     twice = next((f for f in functions if functions.count(f) > 1), None)
