@@ -23,7 +23,12 @@
    renders for it; the preprocess still runs, so extensions reset their state as before.
    The answers file's name, rendered the same way once per rendered path (`answers_relpath`,
    500 times for `new`), takes the same shortcut when it is plain (ours: `.fastapi-mvc.yml`).
-4. Each template file is compiled from Jinja source to Python on every run (a tenth of `new`).
+4. Each clone copier makes of a template (one for `new`, five for `update`) ends with `git
+   submodule update --checkout --init --recursive --force`: a shell script that starts about
+   fifteen processes even when there is no submodule to update. It acts on the submodules
+   (gitlinks) in the clone's index; within `faster()` git is asked for the index first (one
+   process) and the script runs only when there is one.
+5. Each template file is compiled from Jinja source to Python on every run (a tenth of `new`).
    Within `faster()` copier's environment keeps the compiled code in a Jinja bytecode cache in
    fastapi-mvc's cache folder. Jinja checks the source's checksum, its own bytecode version and
    Python's before using an entry; the key adds the template's name and everything about the
@@ -59,6 +64,8 @@ ANSWERS_NAMES = frozenset(
     {"answers_file", "template", "answers_relpath", "jinja_env", "from_string", "render"}
 )
 """What copier's `answers_relpath` does: the name, rendered like any string."""
+SUBMODULE_UPDATE = ("submodule", "update", "--checkout", "--init", "--recursive", "--force")
+"""The command copier's `_vcs.clone` ends with, run through `_vcs.get_git()`."""
 VERSIONS = ((9, 15), (10, 0))
 """copier versions the wrappers apply to: [first, last) as (major, minor)."""
 
@@ -102,6 +109,19 @@ def render_applies() -> bool:
     return _uses(method, RENDER_NAMES) and _uses(answers, ANSWERS_NAMES)
 
 
+def clone_applies() -> bool:
+    """Whether copier's clone updates submodules with `SUBMODULE_UPDATE` through `get_git`."""
+    from copier import _vcs
+
+    clone = getattr(_vcs, "clone", None)
+    return (
+        _copier_version_known()
+        and inspect.isfunction(getattr(_vcs, "get_git", None))
+        and _uses(clone, frozenset({"get_git"}))
+        and set(SUBMODULE_UPDATE) <= set(clone.__code__.co_consts)  # type: ignore[union-attr]
+    )
+
+
 def _uses(function: Any, names: frozenset[str]) -> bool:
     """A cheap check of a function's shape: the names its code reads (the tests read its
     source)."""
@@ -120,6 +140,10 @@ def faster() -> Iterator[None]:
         if render_applies():
             stack.enter_context(_replaced(RENDER_METHOD, _plain_as_is))
             stack.enter_context(_replaced(ANSWERS_PROPERTY, _plain_answers_relpath))
+        if clone_applies():
+            from copier import _vcs
+
+            stack.enter_context(_replaced_in(_vcs, "get_git", _updating_only_submodules))
         yield
 
 
@@ -133,6 +157,45 @@ def _replaced(name: str, wrap: Callable[[Any], Any]) -> Iterator[None]:
         yield
     finally:
         setattr(Worker, name, original)
+
+
+@contextmanager
+def _replaced_in(module: Any, name: str, wrap: Callable[[Any], Any]) -> Iterator[None]:
+    original = getattr(module, name)
+    setattr(module, name, wrap(original))
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
+def _updating_only_submodules(get_git: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(get_git)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        return _SubmoduleUpdateWhenAny(get_git(*args, **kwargs))
+
+    return wrapped
+
+
+class _SubmoduleUpdateWhenAny:
+    """copier's git command, which skips `git submodule update` where the index has no
+    submodule; every other use goes to the command unchanged."""
+
+    def __init__(self, command: Any) -> None:
+        self._command = command
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args == SUBMODULE_UPDATE and not kwargs:
+            index = self._command("ls-files", "--stage", "-z")
+            if not any(entry.startswith("160000 ") for entry in index.split("\0")):
+                return ""
+        return self._command(*args, **kwargs)
+
+    def __getitem__(self, args: Any) -> Any:
+        return self._command[args]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._command, name)
 
 
 def _answering_once(original: Callable[..., None]) -> Callable[..., None]:

@@ -204,3 +204,43 @@ def test_paths_in_other_delimiters_render_as_copier_renders_them(tmp_path: Path)
         "{{ name }}.txt",
     ]
     assert tree_checksum(tmp_path / "faster") == tree_checksum(tmp_path / "shipped")
+
+
+def test_copier_clones_end_with_the_submodule_update_it_skips_when_there_is_none() -> None:
+    from copier import _vcs
+
+    assert copier_speed.clone_applies(), "this copier is outside the versions copier_speed knows"
+    command = ", ".join(f'"{word}"' for word in copier_speed.SUBMODULE_UPDATE)
+    assert f"git({command})" in inspect.getsource(_vcs.clone)
+
+
+def test_new_updates_no_submodules_in_a_template_without_any(tmp_path: Path) -> None:
+    shims, log = tmp_path / "bin", tmp_path / "git.log"
+    shims.mkdir()
+    result = run_tool(
+        "new", "-n", "-I", "-q", "--skip-git", "demo", cwd=tmp_path, env=git_logging_to(shims, log)
+    )
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert not [call for call in calls if call.startswith("submodule")], calls
+
+
+def test_a_template_with_a_submodule_still_gets_it_checked_out(tmp_path: Path) -> None:
+    """copier's clone still runs `git submodule update` when the template has a submodule."""
+    from plumbum import local
+
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "shared.txt").write_text("from the submodule\n")
+    run_ok("git", "init", "-q", library)
+    run_ok("git", "add", "-A", cwd=library)
+    run_ok("git", *IDENTITY, "commit", "-q", "-m", "library", cwd=library)
+    template = executable_template(tmp_path)
+    allow_file = ("-c", "protocol.file.allow=always")
+    run_ok("git", *allow_file, "submodule", "add", "-q", str(library), "vendor", cwd=template)
+    run_ok("git", *IDENTITY, "commit", "-q", "-m", "submodule", cwd=template)
+    # copier's git clones the submodule from a local path: git allows that only when told to.
+    allowed = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "protocol.file.allow"}
+    with local.env(**allowed, GIT_CONFIG_VALUE_0="always"), copier_speed.faster():
+        copier.run_copy(str(template), tmp_path / "project", vcs_ref="HEAD", quiet=True)
+    assert (tmp_path / "project" / "vendor" / "shared.txt").read_text() == "from the submodule\n"
