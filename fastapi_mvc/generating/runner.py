@@ -1,4 +1,4 @@
-"""Run a generator: render with copier into a staging folder, compare, resolve, then write.
+"""Run a generator: render its files, compare them with the project, resolve, then write.
 
 Rendering first and writing last makes a run all-or-nothing: every file's fate (create,
 identical, conflict -> force or skip) and every edit's new text are known, and every conflict
@@ -44,7 +44,8 @@ class Planned:
 
 
 def render(invocation: Invocation) -> dict[str, tuple[bytes, bool]]:
-    """Render the generator's templates with copier into a scratch folder.
+    """Render the generator's templates: with Jinja alone when `plain_render` can do what copier
+    would (every builtin generator), else with copier into a scratch folder.
 
     Returns {relative posix path: (content, executable)}; nothing is written to the destination.
     """
