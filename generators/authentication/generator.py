@@ -40,6 +40,8 @@ def prepare(invocation: Invocation) -> None:
     else:
         _refuse_existing(project)
     invocation.data["registration"] = registration
+    # With the template's Redis client, the sign-in and sign-up limits are counted in Redis.
+    invocation.data["redis"] = bool(project.answers.get("redis", False))
     # Projects with the class-based controller base (template 0.32.0) test a gated class too.
     invocation.data["class_controllers"] = (app / "controllers" / "base.py").is_file()
     invocation.data["migration"] = _migration(invocation, project)
