@@ -15,6 +15,9 @@ from typing import Any
 def main() -> None:
     """Console script entry point."""
     try:
+        from fastapi_mvc.cli import help_imports
+
+        help_imports.install()
         from fastapi_mvc.cli.root import app
 
         app(prog_name="fastapi-mvc")
