@@ -96,6 +96,15 @@ TABLE = [
     ),
     case("C05", "generate controller --not_exists", "project", 2),
     case("C07", "g ctl stock_market ticker buy:post sell:delete", "project", 0, "stock_market"),
+    # The README's controller, served as the original served it (answers: see the test below)
+    case(
+        "C08",
+        "generate controller --original-api death_star status load:post fire:delete",
+        "original",
+        0,
+        "death_star.py",
+        FIXED,
+    ),
     case("D03", "generate generator fake-generator", "outside", 2, "not a fastapi-mvc", ON_PURPOSE),
     case("D04", "generate generator --not_exists", "project", 2),
     case("D08", "g gen awesome", "project", 0, "awesome"),
@@ -206,7 +215,8 @@ def test_a_generator_written_for_the_original_renders_its_file(
 def test_a_project_made_by_the_original_in_its_poetry_env_gets_a_controller_that_answers(
     tmp_path: Path,
 ) -> None:
-    """M01 + M05 + G09: Poetry's environment outside the project, found by Poetry's own rule."""
+    """M01 + M05 + G09: Poetry's environment outside the project, found by Poetry's own rule;
+    C08: the README's controller keeps the original's URLs and answers with --original-api."""
     project = original_project(tmp_path, "0.6.1")
     envs = tmp_path / "poetry-envs"
     env = {
@@ -227,11 +237,15 @@ def test_a_project_made_by_the_original_in_its_poetry_env_gets_a_controller_that
         cwd=project,
         timeout=900,
     )
-    generated = run_tool("g", "controller", "death_star", "status", cwd=project, env=env)
+    generated = run_tool("g", "controller", "star_fleet", "status", cwd=project, env=env)
+    assert generated.returncode == 0, generated.stderr
+    readme = ("death_star", "status", "load:post", "fire:delete")
+    generated = run_tool("g", "controller", "--original-api", *readme, cwd=project, env=env)
     assert generated.returncode == 0, generated.stderr
     routes = run_tool("routes", cwd=project, env=env)
     assert routes.returncode == 0, routes.stderr
-    assert "/api/death-star/status" in routes.stdout  # kebab-case, on purpose (C08)
+    assert "/api/star-fleet/status" in routes.stdout  # kebab-case, on purpose (C08)
+    assert "/api/death_star/status" in routes.stdout
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "fastapi_mvc", "run", "--port", str(port)],
@@ -242,8 +256,15 @@ def test_a_project_made_by_the_original_in_its_poetry_env_gets_a_controller_that
         text=True,
     )
     try:
-        assert _get_json(port, "/api/ready", server) == {"status": "ok"}
-        assert _get_json(port, "/api/death-star/status", server) == {"action": "status"}
+        assert _answer(port, "GET", "/api/ready", server) == (200, {"status": "ok"})
+        assert _answer(port, "GET", "/api/star-fleet/status", server) == (
+            200,
+            {"action": "status"},
+        )
+        # The original's README: curl each endpoint, 200 {"hello": "world"} from all three.
+        for method, path in (("GET", "status"), ("POST", "load"), ("DELETE", "fire")):
+            answer = _answer(port, method, f"/api/death_star/{path}", server)
+            assert answer == (200, {"hello": "world"}), (method, path)
     finally:
         os.kill(server.pid, signal.SIGTERM)
         server.communicate(timeout=30)
@@ -267,12 +288,14 @@ def _path_without_poetry() -> str:
     )
 
 
-def _get_json(port: int, path: str, server: subprocess.Popen) -> object:
+def _answer(port: int, method: str, path: str, server: subprocess.Popen) -> tuple[int, object]:
+    """(status, JSON body) of one request, once the server answers."""
     deadline = time.monotonic() + 60
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method)
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as reply:
-                return json.load(reply)
+            with urllib.request.urlopen(request, timeout=2) as reply:
+                return reply.status, json.load(reply)
         except OSError:
             assert server.poll() is None, server.stdout.read() if server.stdout else ""
             time.sleep(0.2)
