@@ -128,6 +128,21 @@ def alternate(cases: list[Case], runs: int, between: Callable[[], None] | None =
                 between()
 
 
+def fresh_cache(scratch: Path) -> Path:
+    """Point our tool (this process and the commands it starts) at a cache of its own, made from
+    this installation's bundle for the run, as a user's installation makes it.
+
+    The shared ~/.cache/fastapi-mvc of a source checkout collects a commit (and its loose objects)
+    for every unreleased template state it met, and every clone copier makes of it hard-links
+    them and deletes them again. The original's env (find_original) is taken before, and keeps
+    its own caches.
+    """
+    cache = scratch / "cache"
+    cache.mkdir()
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    return cache
+
+
 def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
