@@ -230,7 +230,7 @@ def _compiling_once(original: functools.cached_property[Any]) -> functools.cache
         env = original.func(self)
         env.from_string = _memoized(env, env.from_string)
         if env.bytecode_cache is None:
-            env.bytecode_cache = _bytecode_cache()
+            env.bytecode_cache = bytecode_cache()
         return env
 
     prop = functools.cached_property(jinja_env)
@@ -300,7 +300,7 @@ def _is_plain(env: Any, string: str) -> bool:
     )
 
 
-def _bytecode_cache() -> Any:
+def bytecode_cache() -> Any:
     """A Jinja bytecode cache in fastapi-mvc's cache folder, or None when there is none."""
     import hashlib
 
