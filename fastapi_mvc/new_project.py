@@ -210,7 +210,7 @@ def template_source(request: NewProject) -> TemplateSource:
 def template_questions(request: NewProject, source: TemplateSource) -> set[str] | None:
     """The questions our template asks at the version rendered; None for another template (it
     gets every answer, as copier ignores the ones it does not ask)."""
-    import yaml
+    from fastapi_mvc.copier_questions import questions
 
     if request.use_repo:
         return None
@@ -219,7 +219,7 @@ def template_questions(request: NewProject, source: TemplateSource) -> set[str] 
         text = git.git("show", f"{source.vcs_ref}:copier.yml", cwd=repo)
     else:
         text = (TEMPLATE_DIR / "copier.yml").read_text()
-    return {key for key in yaml.safe_load(text) if not key.startswith("_")}
+    return set(questions(text))
 
 
 def render(request: NewProject, target: Path) -> Created:

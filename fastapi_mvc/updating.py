@@ -223,9 +223,9 @@ def _known_to_template(
     repo: Path, ref: str, wanted: dict[str, bool], changes: dict[str, Any]
 ) -> dict[str, Any]:
     """Refuse a feature the target template does not have; drop implied answers it lacks."""
-    import yaml
+    from fastapi_mvc.copier_questions import questions as questions_of
 
-    questions = yaml.safe_load(git.show(repo, ref, "copier.yml") or "") or {}
+    questions = questions_of(git.show(repo, ref, "copier.yml") or "")
     missing = [answer for answer in wanted if answer not in questions]
     if missing:
         raise UsageError(
