@@ -299,9 +299,9 @@ def test_helm_lint_and_template_default_values(chart_project, tmp_path):
     (process,) = worker_pod["containers"]
     assert process["image"] == container["image"]
     assert process["args"][0] == "worker"
-    # No HTTP server: no readiness probe, and liveness checks the taskiq main process's children.
+    # No HTTP server: no readiness probe, and liveness checks the worker processes' heartbeats.
     assert "readinessProbe" not in process
-    assert "/proc/1/task/1/children" in process["livenessProbe"]["exec"]["command"][-1]
+    assert process["livenessProbe"]["exec"]["command"][1:3] == ["-m", "demo.app.jobs.heartbeat"]
     assert process["resources"]["requests"] and process["resources"]["limits"]
     assert process["securityContext"] == security
     assert worker_pod["securityContext"] == pod["securityContext"]

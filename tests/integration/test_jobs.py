@@ -8,6 +8,8 @@ One installed project (the session's `installed_project`, every feature on, left
 - a worker process SIGKILLed mid-job is replaced, and the retryable job is run again, not lost;
   a job that kills its worker on every run is given up after its runs, its result an error;
 - SIGTERM lets the running job finish before the worker exits 0;
+- the chart's liveness probe (`python -m demo.app.jobs.heartbeat`) passes while every worker
+  process beats, fails for one that stopped (SIGSTOP), and passes again when it goes on;
 - Redis stopped: the endpoint and /api/ready answer 502 in the envelope, and 200 once Redis is
   back; more pending jobs than FASTAPI_JOBS_MAX_PENDING: 503 with Retry-After;
 - without Redis (FASTAPI_USE_REDIS=false, the default) the jobs run inside the web process and
@@ -334,6 +336,42 @@ def test_sigterm_lets_the_running_job_finish(stack: Stack, tmp_path: Path) -> No
         stop_process(worker)
     assert json.loads(output) == {"error": None, "value": "finished"}
     assert [line.split()[0] for line in lines(marker)] == ["start", "done"]
+
+
+def test_the_liveness_probe_follows_the_worker_processes_heartbeats(
+    stack: Stack, tmp_path: Path
+) -> None:
+    beats = {"FASTAPI_JOBS_HEARTBEAT_DIR": str(tmp_path), "FASTAPI_JOBS_HEARTBEAT_INTERVAL": "0.5"}
+    probe = [stack.python, "-m", "demo.app.jobs.heartbeat", "3"]
+
+    def alive() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            probe, env={**stack.env, **beats}, capture_output=True, text=True, timeout=60
+        )
+
+    worker = stack.worker(FASTAPI_JOBS_QUEUE="demo:beats", **beats)
+    stopped = None
+    try:
+        wait_until(lambda: len(list(tmp_path.iterdir())) == 2, 30, worker, "2 heartbeats")
+        assert alive().returncode == 0
+        stopped = min(children(worker.pid))
+        os.kill(stopped, signal.SIGSTOP)
+        time.sleep(4)
+        failed = alive()
+        assert failed.returncode == 1
+        assert failed.stderr.startswith(f"Not alive: worker process {stopped} last beat ")
+        os.kill(stopped, signal.SIGCONT)
+        stopped = None
+        wait_until(lambda: alive().returncode == 0, 30, worker, "beating again")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0
+    finally:
+        if stopped is not None:
+            os.kill(stopped, signal.SIGCONT)
+        stop_process(worker)
+    # Stopped workers leave no heartbeat behind.
+    assert list(tmp_path.iterdir()) == []
+    assert alive().stderr == f"Not alive: no worker process beats in {tmp_path}\n"
 
 
 def test_redis_stopped_answers_502_and_recovers(stack: Stack, web: str) -> None:
