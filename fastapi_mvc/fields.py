@@ -33,6 +33,8 @@ DECLARATIVE_NAMES = frozenset({"metadata", "registry", "query"})
 MODIFIERS = ("index", "uniq")
 DEFAULT_STRING_LENGTH = 255
 DEFAULT_DECIMAL = (10, 2)
+# Column types of the project's models/base.py rather than SQLAlchemy's.
+BASE_TYPES = frozenset({"UTCDateTime"})
 
 
 @dataclass(frozen=True)
@@ -44,51 +46,90 @@ class Kind:
     column: str  # the SQLAlchemy type in a model, `{0}` `{1}` filled from the arguments
     migration: str  # the same type as Alembic writes it in a migration
     sample: str  # a Python expression of the test sequence number `n`
+    view: str  # the annotation in a view, `{0}` `{1}` filled from the arguments
     python_import: tuple[str, str] | None = None
     sample_imports: tuple[tuple[str, str], ...] = ()
     arguments: int = 0  # how many `{...}` numbers it takes at most
+    # What the view's annotation imports; the module `.columns` is the project's views/columns.py.
+    view_imports: tuple[tuple[str, str], ...] = ()
 
     @property
     def sqlalchemy_name(self) -> str:
         return self.column.split("(")[0]
 
+    @property
+    def column_module(self) -> str:
+        """Where the model imports the column type from: SQLAlchemy, or `.base` (models/base.py)."""
+        return ".base" if self.sqlalchemy_name in BASE_TYPES else "sqlalchemy"
+
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("string", "str", "String({0})", "sa.String(length={0})", "", arguments=1),
-        Kind("text", "str", "Text", "sa.Text()", ""),
-        Kind("integer", "int", "Integer", "sa.Integer()", "n"),
-        Kind("bigint", "int", "BigInteger", "sa.BigInteger()", "n"),
-        Kind("float", "float", "Float", "sa.Float()", "n + 0.5"),
+        Kind(
+            "string",
+            "str",
+            "String({0})",
+            "sa.String(length={0})",
+            "",
+            "Text",
+            arguments=1,
+            view_imports=((".columns", "Text"),),
+        ),
+        Kind("text", "str", "Text", "sa.Text()", "", "Text", view_imports=((".columns", "Text"),)),
+        Kind(
+            "integer",
+            "int",
+            "Integer",
+            "sa.Integer()",
+            "n",
+            "Int32",
+            view_imports=((".columns", "Int32"),),
+        ),
+        Kind(
+            "bigint",
+            "int",
+            "BigInteger",
+            "sa.BigInteger()",
+            "n",
+            "Int64",
+            view_imports=((".columns", "Int64"),),
+        ),
+        Kind("float", "float", "Float", "sa.Float()", "n + 0.5", "float"),
         Kind(
             "decimal",
             "Decimal",
             "Numeric({0}, {1})",
             "sa.Numeric(precision={0}, scale={1})",
             "Decimal(n)",
+            "Annotated[Decimal, Digits({0}, {1})]",
             ("decimal", "Decimal"),
             (("decimal", "Decimal"),),
             arguments=2,
+            view_imports=(("decimal", "Decimal"), ("typing", "Annotated"), (".columns", "Digits")),
         ),
-        Kind("boolean", "bool", "Boolean", "sa.Boolean()", "n % 2 == 0"),
+        Kind("boolean", "bool", "Boolean", "sa.Boolean()", "n % 2 == 0", "bool"),
         Kind(
             "date",
             "date",
             "Date",
             "sa.Date()",
             "date.fromordinal(739000 + n)",
+            "Day",
             ("datetime", "date"),
             (("datetime", "date"),),
+            view_imports=((".columns", "Day"),),
         ),
         Kind(
             "datetime",
             "datetime",
-            "DateTime(timezone=True)",
+            "UTCDateTime()",
             "sa.DateTime(timezone=True)",
             "datetime.fromtimestamp(1_700_000_000 + n, tz=timezone.utc)",
+            "Moment",
             ("datetime", "datetime"),
             (("datetime", "datetime"), ("datetime", "timezone")),
+            view_imports=((".columns", "Moment"),),
         ),
         Kind(
             "time",
@@ -96,8 +137,10 @@ KINDS: dict[str, Kind] = {
             "Time",
             "sa.Time()",
             "time(12, n % 60)",
+            "TimeOfDay",
             ("datetime", "time"),
             (("datetime", "time"),),
+            view_imports=((".columns", "TimeOfDay"),),
         ),
         Kind(
             "uuid",
@@ -105,12 +148,39 @@ KINDS: dict[str, Kind] = {
             "Uuid",
             "sa.Uuid()",
             "UUID(int=n)",
+            "Uuid",
             ("uuid", "UUID"),
             (("uuid", "UUID"),),
+            view_imports=((".columns", "Uuid"),),
         ),
-        Kind("json", "dict[str, Any]", "JSON", "sa.JSON()", '{"n": n}', ("typing", "Any")),
-        Kind("binary", "bytes", "LargeBinary", "sa.LargeBinary()", "str(n).encode()"),
-        Kind("references", "int", "", "sa.Integer()", ""),
+        Kind(
+            "json",
+            "dict[str, Any]",
+            "JSON(none_as_null=True)",
+            "sa.JSON()",
+            '{"n": n}',
+            "dict[str, Any]",
+            ("typing", "Any"),
+            view_imports=(("typing", "Any"),),
+        ),
+        Kind(
+            "binary",
+            "bytes",
+            "LargeBinary",
+            "sa.LargeBinary()",
+            "str(n).encode()",
+            "Binary",
+            view_imports=((".columns", "Binary"),),
+        ),
+        Kind(
+            "references",
+            "int",
+            "",
+            "sa.Integer()",
+            "",
+            "Reference",
+            view_imports=((".columns", "Reference"),),
+        ),
     )
 }
 ALIASES = {
@@ -175,8 +245,11 @@ class Attribute:
 
     @property
     def sqlalchemy_imports(self) -> set[str]:
+        """The names the model imports from SQLAlchemy for this column."""
         if self.is_reference:
             return {"ForeignKey"}
+        if self.kind.column_module != "sqlalchemy":
+            return set()
         return {self.kind.sqlalchemy_name}
 
     def mapped_column(self) -> str:
@@ -192,7 +265,7 @@ class Attribute:
         return f"mapped_column({', '.join(arguments)})"
 
     def pydantic_field(self, *, optional: bool) -> str:
-        """The field's annotation and default in a pydantic view: `str = Field(max_length=80)`."""
+        """The field's annotation and default in a view: `Text = Field(max_length=80)`."""
         annotation, constraints = self.pydantic_parts(optional=optional)
         if constraints == ["default=None"]:
             return f"{annotation} = None"
@@ -201,17 +274,22 @@ class Attribute:
         return annotation
 
     def pydantic_parts(self, *, optional: bool) -> tuple[str, list[str]]:
-        """The annotation, and the arguments of `Field(...)` (none: a plain annotation)."""
+        """The annotation, and the arguments of `Field(...)` (none: a plain annotation).
+
+        The annotation's type (from the project's views/columns.py) carries the column's format
+        and range; a string's length is the one limit given here."""
         constraints = []
         if self.type == "string":
             constraints.append(f"max_length={self.arguments[0]}")
-        elif self.type == "decimal":
-            constraints.append(f"max_digits={self.arguments[0]}")
-            constraints.append(f"decimal_places={self.arguments[1]}")
-        annotation = f"{self.kind.python} | None" if optional or self.nullable else self.kind.python
+        annotation = self.kind.view.format(*self.arguments)
         if optional or self.nullable:
+            annotation += " | None"
             constraints.insert(0, "default=None")
         return annotation, constraints
+
+    @property
+    def view_imports(self) -> tuple[tuple[str, str], ...]:
+        return self.kind.view_imports
 
     def sample(self) -> str:
         """A Python expression of `n` giving a valid, distinct value for row number `n`."""

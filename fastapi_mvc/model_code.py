@@ -97,6 +97,11 @@ def model_data(spec: ModelSpec) -> dict[str, object]:
     base = spec.parent.camel if spec.parent else "Model"
     bases = ["TimestampMixin", base] if spec.timestamps else [base]
     first_party = [(f"{spec.package}.app.models.base", name) for name in bases if name != base]
+    first_party += {
+        (f"{spec.package}.app.models.base", attribute.kind.sqlalchemy_name)
+        for attribute in spec.attributes
+        if attribute.kind.column_module == ".base"
+    }
     if spec.parent:
         first_party.append((_module(spec.package, spec.parent), spec.parent.camel))
     else:
@@ -139,7 +144,7 @@ def model_data(spec: ModelSpec) -> dict[str, object]:
 
 def views_data(spec: ModelSpec) -> dict[str, object]:
     attributes = [*spec.inherited, *spec.attributes]
-    standard = {a.kind.python_import for a in attributes if a.kind.python_import}
+    standard, columns = view_imports(spec.package, attributes)
     if spec.timestamps:
         standard.add(("datetime", "datetime"))
     pydantic = {("pydantic", "BaseModel"), ("pydantic", "ConfigDict")}
@@ -151,11 +156,31 @@ def views_data(spec: ModelSpec) -> dict[str, object]:
     if spec.timestamps:
         read += [["    created_at: datetime"], ["    updated_at: datetime"]]
     return {
-        "imports": [group for group in (import_lines(standard), import_lines(pydantic)) if group],
+        "imports": [
+            group
+            for group in (import_lines(standard), import_lines(pydantic), import_lines(columns))
+            if group
+        ],
         "create_fields": create,
         "update_fields": update,
         "read_fields": read,
     }
+
+
+def view_imports(
+    package: str, attributes: list[Attribute]
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """What views of these attributes import: from the standard library, and from the
+    project's views/columns.py."""
+    standard: set[tuple[str, str]] = set()
+    columns: set[tuple[str, str]] = set()
+    for attribute in attributes:
+        for module, name in attribute.view_imports:
+            if module == ".columns":
+                columns.add((f"{package}.app.views.columns", name))
+            else:
+                standard.add((module, name))
+    return standard, columns
 
 
 def _view_field(attribute: Attribute, *, optional: bool) -> list[str]:
@@ -279,14 +304,11 @@ def test_data(spec: ModelSpec) -> dict[str, object]:
             values += _item(attribute.column, attribute.sample())
     parents = _all_parents(list(spec.parents.values()))
     code = "\n".join([*(line for lines in built for line in lines), *values])
-    naive = any(a.type == "datetime" for a in attributes)
     numbered = re.search(r"\bn\b", code) is not None
     candidates = {pair for a in attributes for pair in a.sample_imports}
     candidates |= {pair for p in parents for a in p.attributes for pair in a.sample_imports}
     standard = {pair for pair in candidates if re.search(rf"\b{pair[1]}\b", code)}
     standard.add(("typing", "Any"))
-    if naive:
-        standard.add(("datetime", "datetime"))
     first_party = {(_module(spec.package, spec.name), spec.name.camel)}
     first_party |= {(_module(spec.package, p.name), p.name.camel) for p in parents}
     first_party |= {
@@ -297,15 +319,7 @@ def test_data(spec: ModelSpec) -> dict[str, object]:
         ("sqlalchemy.exc", "IntegrityError"),
         ("sqlalchemy.ext.asyncio", "AsyncSession"),
     }
-    checks = []
-    for attribute in attributes:
-        column = attribute.column
-        if attribute.type == "datetime":
-            checks.append(
-                call("    ", f"assert _naive(found.{column}) == _naive(", [f"row.{column}"])
-            )
-        else:
-            checks.append([f"    assert found.{column} == row.{column}"])
+    checks = [[f"    assert found.{a.column} == row.{a.column}"] for a in attributes]
     return {
         "imports": [
             ["import itertools"] * numbered + import_lines(standard),
@@ -316,7 +330,6 @@ def test_data(spec: ModelSpec) -> dict[str, object]:
         "parents": built,
         "defaults": values,
         "checks": checks,
-        "naive": naive,
         "signature": call(
             "",
             f"async def create_{spec.name.snake}(",

@@ -16,6 +16,8 @@ from pathlib import Path
 from fastapi_mvc.fields import BASE_COLUMNS, KINDS, Attribute
 
 _BY_SQLALCHEMY = {kind.sqlalchemy_name: kind for kind in KINDS.values() if kind.column}
+# Models generated before moments were read back in UTC (UTCDateTime) declare them so.
+_BY_SQLALCHEMY["DateTime"] = KINDS["datetime"]
 
 
 @dataclass

@@ -19,21 +19,23 @@ from fastapi_mvc.fields import BASE_COLUMNS, Attribute, parse_fields
 from fastapi_mvc.generating.invocation import Invocation
 from fastapi_mvc.generating.router_edit import RouterRegistration
 from fastapi_mvc.inflection import plural_name
+from fastapi_mvc.model_code import view_imports
 from fastapi_mvc.model_source import read_model
 from fastapi_mvc.naming import Name
 from fastapi_mvc.project import Project
-from fastapi_mvc.pysource import call, format_import, import_lines
+from fastapi_mvc.pysource import call, import_lines
 
 # Types the index neither sorts nor filters by: PostgreSQL has no order or equality for json.
 UNORDERED = frozenset({"json", "binary"})
 # Types it does not filter on either: a query string parsed as a moment takes numbers too (a
 # Unix time), which the schema's `date-time` does not say; and equality on moments is rare.
 UNFILTERED = UNORDERED | {"datetime", "date", "time"}
-# The ranges of the integer columns, declared on the filters so that no query overflows them.
+# The ranges of the integer columns, declared on the filters so that no query overflows them
+# (those of views/columns.py, whose types take JSON numbers, not a query's strings).
 INT_RANGES = {
     "integer": (-(2**31), 2**31 - 1),
     "references": (1, 2**31 - 1),
-    "bigint": (-(2**63), 2**63 - 1),
+    "bigint": (-(2**53 - 1), 2**53 - 1),
 }
 # What `--auth` gates the controller with, from app/authentication/dependencies.py.
 GATES = {"user": "CurrentUser", "staff": "StaffUser", "superuser": "Superuser"}
@@ -164,10 +166,11 @@ def resource_data(
 
 
 def _filter(attribute: Attribute) -> list[str]:
-    """The index query's field for an indexed column: `title: str | None = Field(...)`."""
+    """The index query's field for an indexed column: `title: Text | None = Field(...)`."""
     annotation, constraints = attribute.pydantic_parts(optional=True)
     bounds = INT_RANGES.get(attribute.type)
     if bounds is not None:
+        annotation = "int | None"
         constraints += [f"ge={bounds[0]:_}", f"le={bounds[1]:_}"]
     if constraints == ["default=None"]:
         return [f"    {attribute.column}: {annotation} = None"]
@@ -180,6 +183,7 @@ def _imports(
     """The first-party imports of the controller and of the service, isort's way."""
     app = f"{package}.app"
     views = f"{app}.views.{name.snake}"
+    filter_imports = view_imports(package, [a for a in filters if a.type not in INT_RANGES])
     controller = [
         (f"{app}.controllers.base", verb) for verb in ("Controller", "delete", "get", "patch")
     ]
@@ -205,11 +209,8 @@ def _imports(
     return {
         "controller": import_lines(controller),
         "service": import_lines(service),
-        "page_standard": import_lines(
-            [("typing", "Literal")]
-            + [a.kind.python_import for a in filters if a.kind.python_import is not None]
-        ),
-        "page": format_import(views, [f"{name.camel}Read"]),
+        "page_standard": import_lines([("typing", "Literal"), *filter_imports[0]]),
+        "page": import_lines([(views, f"{name.camel}Read"), *filter_imports[1]]),
         "stub": import_lines(
             [
                 *((f"{app}.controllers.base", verb) for verb in ("Controller", "delete", "get")),

@@ -40,18 +40,18 @@ COLUMNS = [
     (
         "seen:datetime",
         "datetime",
-        "mapped_column(DateTime(timezone=True))",
+        "mapped_column(UTCDateTime())",
         "sa.DateTime(timezone=True)",
     ),
     (
         "seen:timestamp",
         "datetime",
-        "mapped_column(DateTime(timezone=True))",
+        "mapped_column(UTCDateTime())",
         "sa.DateTime(timezone=True)",
     ),
     ("opens:time", "time", "mapped_column(Time)", "sa.Time()"),
     ("token:uuid", "UUID", "mapped_column(Uuid)", "sa.Uuid()"),
-    ("extra:json", "dict[str, Any]", "mapped_column(JSON)", "sa.JSON()"),
+    ("extra:json", "dict[str, Any]", "mapped_column(JSON(none_as_null=True))", "sa.JSON()"),
     ("blob:binary", "bytes", "mapped_column(LargeBinary)", "sa.LargeBinary()"),
     (
         "author:references",
@@ -121,17 +121,29 @@ def test_a_modifier_in_place_of_the_type_means_a_string_as_in_rails() -> None:
     assert (email.type, email.unique) == ("string", True)
 
 
-def test_pydantic_fields_carry_the_column_limits() -> None:
+def test_view_fields_carry_the_column_format_and_limits() -> None:
     title = parse_field("title:string{80}")
     price = parse_field("price:decimal{10,2}?")
 
-    assert title.pydantic_field(optional=False) == "str = Field(max_length=80)"
-    assert title.pydantic_field(optional=True) == "str | None = Field(default=None, max_length=80)"
-    assert price.pydantic_field(optional=False) == (
-        "Decimal | None = Field(default=None, max_digits=10, decimal_places=2)"
-    )
+    assert title.pydantic_field(optional=False) == "Text = Field(max_length=80)"
+    assert title.pydantic_field(optional=True) == "Text | None = Field(default=None, max_length=80)"
+    assert price.pydantic_field(optional=False) == "Annotated[Decimal, Digits(10, 2)] | None = None"
     assert parse_field("done:boolean").pydantic_field(optional=True) == "bool | None = None"
     assert parse_field("done:boolean").pydantic_field(optional=False) == "bool"
+    views = {
+        raw: parse_field(f"value:{raw}").pydantic_field(optional=False)
+        for raw in ("integer", "bigint", "date", "datetime", "time", "uuid", "binary")
+    }
+    assert views == {
+        "integer": "Int32",
+        "bigint": "Int64",
+        "date": "Day",
+        "datetime": "Moment",
+        "time": "TimeOfDay",
+        "uuid": "Uuid",
+        "binary": "Binary",
+    }
+    assert parse_field("author:references").pydantic_field(optional=False) == "Reference"
 
 
 @pytest.mark.parametrize(

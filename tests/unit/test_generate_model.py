@@ -81,10 +81,11 @@ def test_creates_the_model_views_migration_and_test_and_registers_it(project: Pa
     )
     assert_file(
         views(project, "author"),
-        r"^class AuthorCreate\(BaseModel\):\n.*\n\n    name: str = Field\(max_length=80\)\n"
-        r"    bio: str \| None = None$",
-        r"^class AuthorUpdate\(BaseModel\):\n.*\n\n"
-        r"    name: str \| None = Field\(default=None, max_length=80\)$",
+        r"^class AuthorCreate\(BaseModel\):\n.*\n\n    model_config = ConfigDict\(strict=True\)\n\n"
+        r"    name: Text = Field\(max_length=80\)\n    bio: Text \| None = None$",
+        r"^class AuthorUpdate\(BaseModel\):\n.*\n\n    model_config = ConfigDict\(strict=True\)\n\n"
+        r"    name: Text \| None = Field\(default=None, max_length=80\)$",
+        r"^from demo\.app\.views\.columns import Text$",
         r"^class AuthorRead\(AuthorCreate\):\n.*\n\n"
         r"    model_config = ConfigDict\(from_attributes=True\)\n\n"
         r"    id: int\n    created_at: datetime\n    updated_at: datetime$",
@@ -131,6 +132,8 @@ def test_a_reference_is_a_foreign_key_with_a_relationship_on_both_sides(project:
         r'^    author: Mapped\[Author\] = relationship\(back_populates="articles"\)$',
         r"^if TYPE_CHECKING:\n    from demo\.app\.models\.author import Author$",
         r"^from typing import TYPE_CHECKING, Any$",
+        r"^    published_at: Mapped\[datetime \| None\] = mapped_column\(UTCDateTime\(\)\)$",
+        r"^from demo\.app\.models\.base import Model, TimestampMixin, UTCDateTime$",
     )
     assert_file(
         model(project, "author"),
@@ -152,7 +155,7 @@ def test_a_reference_is_a_foreign_key_with_a_relationship_on_both_sides(project:
         r'^    author = Author\(name=f"name-\{n\}"\)$',
         r'^        "author": author,$',
         r"^async def test_it_belongs_to_its_author\(session: AsyncSession\) -> None:$",
-        r"^    assert _naive\(found\.published_at\) == _naive\(row\.published_at\)$",
+        r"^    assert found\.published_at == row\.published_at$",
     )
 
     result = run_destroy(project, "model", "Article")
@@ -263,7 +266,7 @@ def test_parent_is_an_abstract_model_whose_columns_the_migration_creates(project
     assert_file(
         migration, r'^        sa\.Column\("name", sa\.String\(length=40\), nullable=False\),$'
     )
-    assert_file(views(project, "person"), r"^    name: str = Field\(max_length=40\)$")
+    assert_file(views(project, "person"), r"^    name: Text = Field\(max_length=40\)$")
 
 
 @pytest.mark.parametrize(

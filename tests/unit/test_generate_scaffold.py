@@ -60,8 +60,9 @@ def test_scaffold_composes_the_model_and_adds_service_controller_tests_and_route
     assert_file(
         app(project, "views", "article_page.py"),
         r'^    "-price",$',
-        r"^    title: str \| None = Field\(default=None, max_length=120\)$",
+        r"^    title: Text \| None = Field\(default=None, max_length=120\)$",
         r"^    author_id: int \| None = Field\(default=None, ge=1, le=2_147_483_647\)$",
+        r"^from demo\.app\.views\.columns import Text$",
     )
     assert_file(
         app(project, "router.py"),

@@ -8,10 +8,11 @@ A model is a subclass of `Model`, with `TimestampMixin` first when it wants the 
         title: Mapped[str] = mapped_column(String(200))
 """
 
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, Dialect, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 # Constraints and indexes named by rule, not by each database's own scheme: a migration written
 # on SQLite then names the same constraint on PostgreSQL, so it can drop or alter it by name.
@@ -22,6 +23,31 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment, timezone-aware in UTC whatever the database.
+
+    PostgreSQL keeps the zone (`timestamp with time zone`), SQLite keeps the text of the moment
+    without it: what it reads back would be naive, and a moment written with another offset
+    would read back as UTC. So every moment is written in UTC and read back as UTC. The column
+    is `DateTime(timezone=True)` to the database and to migrations (see migrations/env.py).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value  # naive moments are taken to be UTC already
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -39,12 +65,9 @@ class Model(Base):
 
 
 class TimestampMixin:
-    """When a row was created and last updated, set by the database (timezone-aware columns).
+    """When a row was created and last updated, set by the database, read back in UTC."""
 
-    SQLite stores these as UTC without a zone: the values read back from it are naive.
-    """
-
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        UTCDateTime(), server_default=func.now(), onupdate=func.now()
     )
