@@ -1,7 +1,8 @@
 """The authentication generator's steps: refuse a project without a database or with
 authentication already, chain the users migration onto the head, and declare the edits of
 existing files: the User model's registration, the controller's route, the dependencies in
-pyproject.toml and the tests' secret key in tests/conftest.py.
+pyproject.toml, the tests' secret key in tests/conftest.py and, in a project with the Helm chart,
+the Secret with FASTAPI_SECRET_KEY given to the pods (values, schema, Deployment).
 
 `destroy authentication` needs no option: registration is read back from the controller (its
 sign-up endpoint is there or not), so the render equals what `generate` wrote.
@@ -42,6 +43,7 @@ def prepare(invocation: Invocation) -> None:
     invocation.data["registration"] = registration
     # With the template's Redis client, the sign-in and sign-up limits are counted in Redis.
     invocation.data["redis"] = bool(project.answers.get("redis", False))
+    invocation.data["helm"] = bool(project.answers.get("helm", False))
     # Projects with the class-based controller base (template 0.32.0) test a gated class too.
     invocation.data["class_controllers"] = (app / "controllers" / "base.py").is_file()
     invocation.data["migration"] = _migration(invocation, project)
@@ -73,6 +75,8 @@ def prepare(invocation: Invocation) -> None:
             owner=project.package_dir / "cli" / "users.py",
         )
     )
+    if invocation.data["helm"]:
+        invocation.edits.extend(_chart_edits(project))
     invocation.edits.append(
         TestSecretKey(
             project.root / "tests" / "conftest.py",
@@ -80,6 +84,24 @@ def prepare(invocation: Invocation) -> None:
             owner=project.package_dir / "config" / "authentication.py",
         )
     )
+
+
+def _chart_edits(project: Project) -> list[TextEdit]:
+    """The chart's values and schema gain `authentication`, its Deployment the Secret."""
+    chart = project.root / "charts" / str(project.answers.get("chart_name", ""))
+    owner = chart / "templates" / "authentication.yaml"
+    return [
+        InsertedLines(chart / "values.yaml", CHART_VALUES, owner=owner),
+        InsertedLines(
+            chart / "values.schema.json", CHART_SCHEMA, before='    "global": {', owner=owner
+        ),
+        InsertedLines(
+            chart / "templates" / "deployment.yaml",
+            CHART_ENV,
+            after='                name: {{ include "app.databaseSecret" . }}',
+            owner=owner,
+        ),
+    ]
 
 
 def _has_registration(controller: Path) -> bool:
@@ -195,6 +217,112 @@ class TestSecretKey(TextEdit):
                 "secret key is set",
                 "restore those lines (`fastapi-mvc update` or git)",
             )
+        lines[anchor:anchor] = self.block
+        return Change(Status.INSERT, "".join(lines))
+
+    def planned_revoke(self) -> Change:
+        if not self.path.is_file():
+            return Change(Status.UNCHANGED)
+        lines = self.path.read_text().splitlines(keepends=True)
+        position = self._position(lines)
+        if position is None:
+            return Change(Status.UNCHANGED)
+        del lines[position : position + len(self.block)]
+        return Change(Status.REVOKE, "".join(lines))
+
+
+CHART_VALUES = [
+    "\n",
+    "# Authentication (`fastapi-mvc generate authentication`): the key that signs access\n",
+    "# tokens (FASTAPI_SECRET_KEY), kept in a Secret. The chart makes one with `secretKey`, or\n",
+    "# with a random key on install that it keeps on upgrades; or `existingSecret` names yours\n",
+    "# (with the key FASTAPI_SECRET_KEY).\n",
+    "authentication:\n",
+    '  secretKey: ""\n',
+    '  existingSecret: ""\n',
+]
+CHART_SCHEMA = [
+    '    "authentication": {\n',
+    '      "type": "object",\n',
+    '      "required": [\n',
+    '        "secretKey",\n',
+    '        "existingSecret"\n',
+    "      ],\n",
+    '      "properties": {\n',
+    '        "secretKey": {\n',
+    '          "type": "string",\n',
+    '          "description": "Signs the access tokens; empty: a random key made on install"\n',
+    "        },\n",
+    '        "existingSecret": {\n',
+    '          "type": "string",\n',
+    '          "description": "A Secret with FASTAPI_SECRET_KEY, used instead of secretKey"\n',
+    "        }\n",
+    "      },\n",
+    '      "additionalProperties": false\n',
+    "    },\n",
+]
+CHART_ENV = [
+    "            # FASTAPI_SECRET_KEY (templates/authentication.yaml).\n",
+    "            - secretRef:\n",
+    '                name: {{ include "app.authenticationSecret" . }}\n',
+]
+
+
+class InsertedLines(TextEdit):
+    """`block` inserted after the first line equal to `after`, before the first line equal to
+    `before`, or at the end of the file; destroy removes exactly those lines."""
+
+    def __init__(
+        self,
+        path: Path,
+        block: list[str],
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        owner: Path | None = None,
+    ) -> None:
+        self.path = path
+        self.block = block
+        self.after = after
+        self.before = before
+        self.owner = owner
+
+    def check(self) -> None:
+        self.planned_apply()
+
+    def _position(self, lines: list[str]) -> int | None:
+        for index in range(len(lines) - len(self.block) + 1):
+            if lines[index : index + len(self.block)] == self.block:
+                return index
+        return None
+
+    def _anchor(self, lines: list[str]) -> int | None:
+        """Where the block goes."""
+        if self.after is None and self.before is None:
+            return len(lines)
+        anchor = self.after if self.after is not None else self.before
+        found = next((i for i, line in enumerate(lines) if line.rstrip("\r\n") == anchor), None)
+        if found is None or self.before is not None:
+            return found
+        return found + 1
+
+    def planned_apply(self) -> Change:
+        if not self.path.is_file():
+            raise EditRefused(self.path, f"{self.path} does not exist", "restore it from git")
+        text = self.path.read_text()
+        lines = text.splitlines(keepends=True)
+        if self._position(lines) is not None:
+            return Change(Status.IDENTICAL)
+        anchor = self._anchor(lines)
+        if anchor is None:
+            raise EditRefused(
+                self.path,
+                f"{self.path.name} has no line `{(self.after or self.before or '').strip()}`, "
+                "where the authentication lines go",
+                "restore it (`fastapi-mvc update` or git)",
+            )
+        if anchor == len(lines) and lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
         lines[anchor:anchor] = self.block
         return Change(Status.INSERT, "".join(lines))
 

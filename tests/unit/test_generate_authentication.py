@@ -4,6 +4,7 @@ user runs them (the generated code's own tests run in tests/integration/test_aut
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,7 @@ FILES = (
     APP / "authentication" / "dependencies.py",
     APP / "authentication" / "limiter.py",
     APP / "authentication" / "passwords.py",
+    APP / "authentication" / "signed_in.py",
     APP / "authentication" / "tokens.py",
     APP / "controllers" / "authentication.py",
     APP / "models" / "user.py",
@@ -39,10 +41,15 @@ FILES = (
     Path("tests/unit/app/authentication/conftest.py"),
     Path("tests/unit/cli/test_users.py"),
     Path("tests/unit/app/authentication/test_session_controller.py"),
+    Path("tests/unit/app/authentication/test_signed_in.py"),
     Path("tests/unit/app/models/test_user.py"),
     Path("tests/unit/config/test_authentication.py"),
+    Path("charts/demo/templates/authentication.yaml"),
 )
 EDITED = (
+    "charts/demo/templates/deployment.yaml",
+    "charts/demo/values.schema.json",
+    "charts/demo/values.yaml",
     "demo/app/models/__init__.py",
     "demo/app/router.py",
     "demo/cli/cli.py",
@@ -114,11 +121,65 @@ def test_generates_the_user_tokens_gates_endpoints_and_their_tests(project: Path
     assert "/users" not in controller
     assert_file(
         project / APP / "authentication" / "dependencies.py",
-        r"^CurrentUser = Annotated\[User, Depends\(current_user\)\]$",
-        r"^StaffUser = Annotated\[User, require\(is_staff",
-        r"^Superuser = Annotated\[User, require\(is_superuser",
+        r"^CurrentUser = Annotated\[SignedInUser, Depends\(current_user\)\]$",
+        r"^StaffUser = Annotated\[SignedInUser, require\(is_staff",
+        r"^Superuser = Annotated\[SignedInUser, require\(is_superuser",
         r"^def require\(",
     )
+
+
+def test_the_chart_gives_the_pods_the_secret_key_from_a_secret(project: Path) -> None:
+    generate(project)
+
+    chart = project / "charts" / "demo"
+    assert_file(
+        chart / "templates" / "authentication.yaml",
+        r"^  FASTAPI_SECRET_KEY: \{\{ \.Values\.authentication\.secretKey \| b64enc \| quote \}\}$",
+        r"^\{\{- if not \.Values\.authentication\.existingSecret \}\}$",
+    )
+    assert_file(
+        chart / "templates" / "deployment.yaml",
+        r'^                name: \{\{ include "app\.databaseSecret" \. \}\}\n'
+        r"            # FASTAPI_SECRET_KEY \(templates/authentication\.yaml\)\.\n"
+        r"            - secretRef:\n"
+        r'                name: \{\{ include "app\.authenticationSecret" \. \}\}\n',
+    )
+    assert_file(
+        chart / "values.yaml", r'^authentication:\n  secretKey: ""\n  existingSecret: ""\n\Z'
+    )
+    assert_file(
+        chart / "values.schema.json", r'^    "authentication": \{\n      "type": "object",$'
+    )
+
+
+def test_a_project_without_the_chart_gets_no_chart_edits(project: Path) -> None:
+    answers = project / ".fastapi-mvc.yml"
+    answers.write_text(answers.read_text().replace("helm: true", "helm: false"))
+    shutil.rmtree(project / "charts")
+    before = tree_checksum(project)
+
+    output = generate(project)
+
+    assert "charts/" not in output
+    assert_no_file(project / "charts")
+    assert run_destroy(project, "authentication").exit_code == 0
+    assert tree_checksum(project) == before
+
+
+def test_a_chart_deployment_without_the_database_secret_is_refused_in_one_line(
+    project: Path,
+) -> None:
+    deployment = project / "charts" / "demo" / "templates" / "deployment.yaml"
+    deployment.write_text(deployment.read_text().replace('"app.databaseSecret"', '"mine"'))
+    before = tree_checksum(project)
+
+    result = run_generator(project, "authentication")
+
+    assert result.exit_code == 2
+    assert 'deployment.yaml has no line `name: {{ include "app.databaseSecret" . }}`' in (
+        result.output
+    )
+    assert tree_checksum(project) == before
 
 
 def test_registration_adds_post_users_and_its_tests(project: Path) -> None:
