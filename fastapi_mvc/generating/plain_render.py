@@ -15,7 +15,7 @@ code options too): compiling them is otherwise most of a render.
 Anything outside that subset returns None and copier renders as before, so a generator's
 `copier.yml` keeps meaning what copier says it means. So does a template that reaches for
 something only copier provides: an unknown filter or name is a Jinja error with StrictUndefined,
-and the names copier adds to the context (`_copier_conf`, `now`, `_copier_operation`...) are
+and the names copier adds to the context (`_copier_conf`, `now`, `pathjoin`...) are
 defined here as values whose every use hands the run to copier, which renders it or reports its
 own error. tests/unit/test_generate_plain_render.py checks that every builtin generator renders
 byte for byte as copier renders it.
@@ -124,17 +124,24 @@ def render(path: Path, data: dict[str, Any]) -> dict[str, tuple[bytes, bool]] | 
                 relative = relative.with_name(relative.name[: -len(SUFFIX)])
             elif source.with_name(source.name + SUFFIX).exists():
                 continue  # the templated sibling is rendered in its place
-            parts = [render_part(part) for part in relative.parts]
-            if _ANSWERS_FILE in parts:
-                return None  # copier writes its answers there
-            if not all(parts) or excluded(Path(*parts)):
+            parts = []
+            for part in relative.parts:  # as copier: the first part rendering empty drops it
+                parts.append(render_part(part))
+                if not parts[-1]:
+                    break
+            if not all(parts):
+                continue
+            target = Path(*parts)
+            if _ANSWERS_FILE in parts or target.is_absolute() or ".." in target.parts:
+                return None  # copier writes its answers there, or refuses the path
+            if excluded(target):
                 continue
             if templated:
                 name = source.relative_to(path).as_posix()
                 content = env.get_template(name).render(**data).encode()
             else:
                 content = source.read_bytes()
-            rendered[Path(*parts).as_posix()] = (content, content[:2] == b"#!")
+            rendered[target.as_posix()] = (content, content[:2] == b"#!")
     except (_NeedsCopier, jinja2.TemplateError, OSError, UnicodeDecodeError, ImportError):
         return None  # copier renders it, or says what is wrong in its own words
     return dict(sorted(rendered.items()))

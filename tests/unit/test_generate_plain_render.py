@@ -172,6 +172,35 @@ def test_a_name_only_copier_knows_is_defined_as_in_copier(tmp_path: Path) -> Non
     assert plain == {"conf.txt": (b"copier\n", False)}
 
 
+def test_a_part_rendering_empty_drops_the_path_before_the_parts_after_it_render(
+    tmp_path: Path,
+) -> None:
+    generator = tmp_path / "optional"
+    folder = generator / "templates" / "{% if wanted %}extra{% endif %}"
+    folder.mkdir(parents=True)
+    (generator / "copier.yml").write_text(
+        "_subdirectory: templates\n_envops:\n  undefined: jinja2.StrictUndefined\n"
+    )
+    (folder / "{{ only_when_wanted }}.txt").write_text("extra\n")
+    (generator / "templates" / "kept.txt").write_text("kept\n")
+
+    plain = plain_render.render(generator, {"wanted": False})
+
+    assert plain == rendered_by_copier(generator, {"wanted": False}, tmp_path / "copier")
+    assert plain == {"kept.txt": (b"kept\n", False)}
+
+
+def test_a_path_leaving_the_destination_hands_the_run_to_copier(tmp_path: Path) -> None:
+    generator = tmp_path / "escaping"
+    (generator / "templates" / "{{ folder }}").mkdir(parents=True)
+    (generator / "copier.yml").write_text(
+        "_subdirectory: templates\n_envops:\n  undefined: jinja2.StrictUndefined\n"
+    )
+    (generator / "templates" / "{{ folder }}" / "x.txt").write_text("x\n")
+    assert plain_render.render(generator, {"folder": ".."}) is None
+    assert plain_render.render(generator, {"folder": "inside"}) == {"inside/x.txt": (b"x\n", False)}
+
+
 def test_questions_hand_the_run_to_copier(tmp_path: Path) -> None:
     generator = tmp_path / "asks"
     (generator / "templates").mkdir(parents=True)
