@@ -1,6 +1,6 @@
 """Measure the generated project's background jobs: HTTP, Redis and `<script> worker`, on loopback.
 
-    python bench/jobs.py [--project PATH] [--requests N] [--seconds S]
+    python bench/jobs.py [--project PATH] [--requests N] [--seconds S] [--pin]
 
 It uses an installed project with jobs (PATH, or a fresh `fastapi-mvc new -n --database none`
 in a temporary directory, installed by its own `make install`), starts a throw-away
@@ -91,7 +91,7 @@ def get(url: str) -> float:
     return time.perf_counter() - started
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 240) -> None:
     end = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
@@ -144,6 +144,12 @@ def main() -> None:
     parser.add_argument("--project", type=Path, help="an installed project with jobs")
     parser.add_argument("--requests", type=int, default=300, help="sequential round trips")
     parser.add_argument("--seconds", type=float, default=8, help="each /api/ready measurement")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the worker on CPU 1, the web server and Redis on CPU 0 (taskset): as when the"
+        " chart runs the workers in pods of their own",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-jobs-"))
@@ -159,20 +165,33 @@ def main() -> None:
         launcher = scratch / "launch.py"
         launcher.write_text(LAUNCHER.replace("PACKAGE", package))
         redis_port, web_port = free_port(), free_port()
-        env = {**os.environ, "FASTAPI_REDIS_PORT": str(redis_port), "FASTAPI_JOBS_TIMEOUT": "60"}
+        env = {
+            **os.environ,
+            # Without it the jobs would run inside the web processes, with no worker.
+            "FASTAPI_USE_REDIS": "true",
+            "FASTAPI_REDIS_PORT": str(redis_port),
+            "FASTAPI_JOBS_TIMEOUT": "60",
+        }
         logs = (scratch / "log").open("wb")
         common = {"env": env, "cwd": scratch, "stdout": logs, "stderr": subprocess.STDOUT}
+        web_cpu, worker_cpu = (
+            (["taskset", "-c", "0"], ["taskset", "-c", "1"]) if args.pin else ([], [])
+        )
         redis = [REDIS, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""]
-        processes.append(subprocess.Popen([*redis, "--appendonly", "no"], **common))
+        processes.append(subprocess.Popen([*web_cpu, *redis, "--appendonly", "no"], **common))
         time.sleep(0.3)
-        processes.append(subprocess.Popen([str(script), "worker", "-w", "2"], **common))
+        worker = subprocess.Popen([*worker_cpu, str(script), "worker", "-w", "2"], **common)
+        processes.append(worker)
         python = str(project / ".venv" / "bin" / "python")
-        web = subprocess.Popen([python, str(launcher), f"127.0.0.1:{web_port}"], **common)
+        serve = [*web_cpu, python, str(launcher), f"127.0.0.1:{web_port}"]
+        web = subprocess.Popen(serve, **common)
         processes.append(web)
         base = f"http://127.0.0.1:{web_port}"
         wait_for(base + "/api/primes/count?limit=2", web)
         for _ in range(50):  # warm up both web workers and both job workers
             get(base + "/api/primes/count?limit=2")
+        if worker.poll() is not None:
+            raise RuntimeError(f"the worker exited {worker.returncode}: see {scratch / 'log'}")
 
         trips = [get(base + "/api/primes/count?limit=2") for _ in range(args.requests)]
         parallel = 16 * 25
@@ -180,18 +199,28 @@ def main() -> None:
         with ThreadPoolExecutor(max_workers=16) as pool:
             list(pool.map(lambda _: get(base + "/api/primes/count?limit=2"), range(parallel)))
         rate = parallel / (time.perf_counter() - started)
+        # The CPU-heavy runs compete for the same cores: other work on the machine shows here.
+        pinned = ", the worker pinned apart from the web server" if args.pin else ""
+        print(f"Load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores{pinned}")
         print("Trivial job through HTTP, Redis and a worker (2 worker processes):")
         print(f"  p50 {ms(statistics.median(trips))}, p99 {ms(percentile(trips, 0.99))}")
         print(f"  {rate:.0f} jobs/s with 16 clients in parallel")
 
-        idle = percentile(ready_under(base, None, args.seconds), 0.99)
-        worker = percentile(ready_under(base, "/api/primes/count", args.seconds), 0.99)
-        inline = percentile(ready_under(base, "/bench/primes-inline", args.seconds), 0.99)
-        print("/api/ready p99 while 4 clients ask for the 50 ms prime count:")
-        print(f"  idle                          {ms(idle)}")
-        print(f"  the count run by the worker   {ms(worker)}  ({worker / idle:.1f}x idle)")
-        print(f"  the count inside the endpoint {ms(inline)}  ({inline / idle:.1f}x idle)")
-        verdict = "met" if worker < 5 * idle <= inline else "NOT met"
+        runs = {
+            "idle": ready_under(base, None, args.seconds),
+            "the count run by the worker": ready_under(base, "/api/primes/count", args.seconds),
+            "the count inside the endpoint": ready_under(
+                base, "/bench/primes-inline", args.seconds
+            ),
+        }
+        idle, offloaded, inline = (percentile(samples, 0.99) for samples in runs.values())
+        print("/api/ready while 4 clients ask for the 50 ms prime count (p99, ratio, p50):")
+        for (what, samples), p99 in zip(runs.items(), (idle, offloaded, inline), strict=True):
+            print(
+                f"  {what:<30} p99 {ms(p99):>10} ({p99 / idle:4.1f}x idle),"
+                f" p50 {ms(statistics.median(samples))}"
+            )
+        verdict = "met" if offloaded < 5 * idle <= inline else "NOT met"
         print(f"Target (worker under 5x idle, inside the endpoint not): {verdict}")
     finally:
         for process in reversed(processes):
