@@ -1,8 +1,9 @@
 """The authentication generator's steps: refuse a project without a database or with
 authentication already, chain the users migration onto the head, and declare the edits of
 existing files: the User model's registration, the controller's route, the dependencies in
-pyproject.toml, the tests' secret key in tests/conftest.py and, in a project with the Helm chart,
-the Secret with FASTAPI_SECRET_KEY given to the pods (values, schema, Deployment).
+pyproject.toml, the secret key of the tests (tests/conftest.py) and of the docs (docs/conf.py)
+and, in a project with the Helm chart, the Secret with FASTAPI_SECRET_KEY given to the pods
+(values, schema, Deployment).
 
 `destroy authentication` needs no option: registration is read back from the controller (its
 sign-up endpoint is there or not), so the render equals what `generate` wrote.
@@ -77,6 +78,12 @@ def prepare(invocation: Invocation) -> None:
     )
     if invocation.data["helm"]:
         invocation.edits.extend(_chart_edits(project))
+    invocation.edits.append(
+        DocsSecretKey(
+            project.root / "docs" / "conf.py",
+            owner=project.package_dir / "config" / "authentication.py",
+        )
+    )
     invocation.edits.append(
         TestSecretKey(
             project.root / "tests" / "conftest.py",
@@ -231,6 +238,12 @@ class TestSecretKey(TextEdit):
         return Change(Status.REVOKE, "".join(lines))
 
 
+DOCS_PATH = "sys.path.insert(0, str(Path(__file__).resolve().parent.parent))"
+DOCS_KEY = [
+    "# The settings refuse the development secret key outside debug mode\n",
+    "# (config/authentication.py): the docs get a key of their own, which signs nothing.\n",
+    'os.environ.setdefault("FASTAPI_SECRET_KEY", "a-key-for-building-the-docs-only-0123456789")\n',
+]
 CHART_VALUES = [
     "\n",
     "# Authentication (`fastapi-mvc generate authentication`): the key that signs access\n",
@@ -306,13 +319,10 @@ class InsertedLines(TextEdit):
             return found
         return found + 1
 
-    def planned_apply(self) -> Change:
-        if not self.path.is_file():
-            raise EditRefused(self.path, f"{self.path} does not exist", "restore it from git")
-        text = self.path.read_text()
-        lines = text.splitlines(keepends=True)
+    def inserted(self, lines: list[str]) -> list[str]:
+        """`lines` with the block, which they may have already."""
         if self._position(lines) is not None:
-            return Change(Status.IDENTICAL)
+            return lines
         anchor = self._anchor(lines)
         if anchor is None:
             raise EditRefused(
@@ -321,20 +331,71 @@ class InsertedLines(TextEdit):
                 "where the authentication lines go",
                 "restore it (`fastapi-mvc update` or git)",
             )
-        if anchor == len(lines) and lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
-        lines[anchor:anchor] = self.block
-        return Change(Status.INSERT, "".join(lines))
+        new = list(lines)
+        if anchor == len(new) and new and not new[-1].endswith("\n"):
+            new[-1] += "\n"
+        new[anchor:anchor] = self.block
+        return new
+
+    def removed(self, lines: list[str]) -> list[str]:
+        """`lines` without the block."""
+        position = self._position(lines)
+        if position is None:
+            return lines
+        return lines[:position] + lines[position + len(self.block) :]
+
+    def planned_apply(self) -> Change:
+        lines = _read_lines(self.path)
+        new = self.inserted(lines)
+        return Change(Status.IDENTICAL) if new == lines else Change(Status.INSERT, "".join(new))
 
     def planned_revoke(self) -> Change:
         if not self.path.is_file():
             return Change(Status.UNCHANGED)
         lines = self.path.read_text().splitlines(keepends=True)
-        position = self._position(lines)
-        if position is None:
+        new = self.removed(lines)
+        return Change(Status.UNCHANGED) if new == lines else Change(Status.REVOKE, "".join(new))
+
+
+class DocsSecretKey(TextEdit):
+    """In docs/conf.py, after the package is put on the path: a key for the settings, which
+    refuse the development key outside debug mode (autodoc imports the application); and
+    `import os` for it, unless the file has it (taken out again when nothing else uses os)."""
+
+    def __init__(self, path: Path, owner: Path | None = None) -> None:
+        self.path = path
+        self.owner = owner
+        self.key = InsertedLines(path, DOCS_KEY, after=DOCS_PATH)
+        self.import_os = InsertedLines(path, ["import os\n"], before="import sys")
+
+    def check(self) -> None:
+        self.planned_apply()
+
+    def planned_apply(self) -> Change:
+        lines = _read_lines(self.path)
+        new = self.key.inserted(lines)
+        if new == lines:
+            return Change(Status.IDENTICAL)
+        if "import os\n" not in new:
+            new = self.import_os.inserted(new)
+        return Change(Status.INSERT, "".join(new))
+
+    def planned_revoke(self) -> Change:
+        if not self.path.is_file():
             return Change(Status.UNCHANGED)
-        del lines[position : position + len(self.block)]
-        return Change(Status.REVOKE, "".join(lines))
+        lines = self.path.read_text().splitlines(keepends=True)
+        new = self.key.removed(lines)
+        if new == lines:
+            return Change(Status.UNCHANGED)
+        if not any("os." in line for line in new):
+            new = self.import_os.removed(new)
+        return Change(Status.REVOKE, "".join(new))
+
+
+def _read_lines(path: Path) -> list[str]:
+    if not path.is_file():
+        raise EditRefused(path, f"{path} does not exist", "restore it from git")
+    return path.read_text().splitlines(keepends=True)
 
 
 class CommandRegistration(TextEdit):

@@ -50,6 +50,7 @@ EDITED = (
     "charts/demo/templates/deployment.yaml",
     "charts/demo/values.schema.json",
     "charts/demo/values.yaml",
+    "docs/conf.py",
     "demo/app/models/__init__.py",
     "demo/app/router.py",
     "demo/cli/cli.py",
@@ -149,6 +150,17 @@ def test_the_chart_gives_the_pods_the_secret_key_from_a_secret(project: Path) ->
     )
     assert_file(
         chart / "values.schema.json", r'^    "authentication": \{\n      "type": "object",$'
+    )
+
+
+def test_the_docs_get_a_key_of_their_own(project: Path) -> None:
+    generate(project)
+
+    assert_file(
+        project / "docs" / "conf.py",
+        r'\A"""[^\n]*"""\n\nimport os\nimport sys\n',
+        r"^sys\.path\.insert\(0, .*\)\n# The settings refuse the development secret key",
+        r'^os\.environ\.setdefault\("FASTAPI_SECRET_KEY", "[^"]{32,}"\)$',
     )
 
 
