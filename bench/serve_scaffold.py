@@ -19,7 +19,9 @@ and runs wrk (bench/serve.py's helpers) on `GET /api/articles/{id}` (a random id
 per request) and `GET /api/articles?limit=20` of each, in alternated order over the rounds. Both
 apps must answer the same JSON, checked first. The table shows medians of requests/s, p50/p99
 latency, errors (non-2xx plus socket errors) and each worker's peak RSS; the ratio scaffold /
-baseline has the target >= 0.85 (issue 11).
+baseline has the target >= 0.85 (issue 11). It also prints the CPU time the workers spend per
+request (from /proc, around each wrk run): on a machine other work keeps busy, throughput says
+more about the neighbours than about the apps, and that ratio holds still.
 
 Not a test: it prints numbers and the verdicts, and always exits 0. Every server is stopped by
 its PID; the run is bounded (about 5 minutes with the defaults, plus the install).
@@ -286,9 +288,13 @@ def main() -> None:
             print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             for case in cases:  # warm-up: imports, first requests, the pools' connections
                 wrk(case.url, 2, args.connections, args.threads, script=scripts[case.label])
+            cpu: dict[str, list[float]] = {case.label: [] for case in cases}
             for round_ in range(args.rounds):
                 order = cases if round_ % 2 == 0 else cases[::-1]
                 for case in order:
+                    assert case.process is not None
+                    pids = workers(case.process.pid)
+                    before = cpu_seconds(pids)
                     result = wrk(
                         case.url,
                         args.duration,
@@ -296,6 +302,8 @@ def main() -> None:
                         args.threads,
                         script=scripts[case.label],
                     )
+                    spent = cpu_seconds(pids) - before
+                    cpu[case.label].append(spent / max(result["requests"], 1) * 1e6)
                     case.rps.append(result["rps"])
                     case.p50.append(result["p50"])
                     case.p99.append(result["p99"])
@@ -318,10 +326,33 @@ def main() -> None:
                 f"scaffold / baseline, {what}: {describe(measured)}; target >= {TARGET}: "
                 f"{verdict[measured[0] >= TARGET]}"
             )
+        for scaffold, hand_written in ((0, 1), (2, 3)):
+            ours, theirs = (
+                statistics.median(cpu[cases[i].label]) for i in (scaffold, hand_written)
+            )
+            what = cases[scaffold].label.removeprefix("scaffold ")
+            print(
+                f"workers' CPU per request, {what}: scaffold {ours:.0f} us, baseline "
+                f"{theirs:.0f} us; baseline / scaffold {theirs / ours:.3f} (the throughput "
+                "ratio on an idle machine)"
+            )
         errors = sum(case.errors for case in cases)
         print(f"errors: {errors}; target 0: {verdict[errors == 0]}")
         print(f"p50 scaffold/baseline: {p50_ratios(cases)}")
         print(f"total {time.monotonic() - started:.0f}s")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used (/proc/PID/stat), those alive."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
 
 
 def p50_ratios(cases: list[Case]) -> str:
