@@ -93,7 +93,7 @@ def parse(generator: Generator, argv: Sequence[str], prog: str) -> Parsed:
         parser.set_defaults(**{option.name: default})
     for runtime in RUNTIME_OPTIONS:
         parser.add_argument(*runtime.flags, dest=runtime.name, action="store_true")
-    values = vars(parser.parse_intermixed_args(list(argv)))
+    values = vars(parser.parse_intermixed_args(_given_alone(generator, argv)))
     for option in generator.options:
         value = values[option.name]
         if option.choices and value is not None and str(value) not in option.choices:
@@ -109,6 +109,23 @@ def parse(generator: Generator, argv: Sequence[str], prog: str) -> Parsed:
         options={o.name: values[o.name] for o in generator.options},
         runtime={r.name: bool(values[r.name]) for r in RUNTIME_OPTIONS},
     )
+
+
+def _given_alone(generator: Generator, argv: Sequence[str]) -> list[str]:
+    """`argv` with the `flag_value` written after each choice option given without a choice, so
+    that `--auth title:string` reads as `--auth user title:string`, not as a wrong choice."""
+    alone = {flag: o for o in generator.options if o.flag_value for flag in o.flags}
+    words = list(argv)
+    completed: list[str] = []
+    for index, word in enumerate(words):
+        completed.append(word)
+        if word == "--":
+            return completed + words[index + 1 :]
+        option = alone.get(word)
+        following = words[index + 1] if index + 1 < len(words) else None
+        if option and option.flag_value and following not in option.choices:
+            completed.append(option.flag_value)
+    return completed
 
 
 def _default(option: Option) -> Any:
@@ -172,6 +189,8 @@ def _option_help(option: Option) -> str:
     notes = []
     if option.off_flags:
         notes.append(f"[default: {option.flags[-1] if option.default else option.off_flags[-1]}]")
+    if option.flag_value:
+        notes.append(f"[alone: {option.flag_value}]")
     if option.envvar:
         notes.append(f"[env var: {option.envvar}]")
     return "  ".join([option.help, *notes])

@@ -14,8 +14,11 @@ showing their help stay fast and safe. Everything else in `copier.yml` is copier
         - {name: skip_routes, flags: [-R, --skip-routes], help: "..."}
         - {name: timestamps, flags: [--timestamps/--no-timestamps], default: true, help: "..."}
         - {name: license, flags: [--license], type: choice, choices: [MIT, "no"], help: "..."}
+        - {name: auth, flags: [--auth], type: choice, choices: [user, staff], flag_value: user}
 
 An option's `type` is `flag` (the default: present or not, default false), `string` or `choice`.
+A choice with a `flag_value` may be given alone: `--auth` means `--auth user`, also when a word
+that is not one of its choices (an argument) follows it.
 A flag with a `--x/--no-x` spelling is a pair: `--x` sets it, `--no-x` clears it, the last one
 given wins, and `default:` says which holds when neither is given (short flags pair the same
 way: `-t/-T`).
@@ -116,6 +119,8 @@ class Option:
     envvar: str | None = None
     # The spellings that clear a flag: `--no-x` of `--x/--no-x`.
     off_flags: tuple[str, ...] = ()
+    # The choice a choice option given alone means.
+    flag_value: str | None = None
 
     @property
     def all_flags(self) -> tuple[str, ...]:
@@ -296,7 +301,8 @@ def _argument(item: dict[str, Any], broken: Any) -> Argument:
 
 def _option(item: dict[str, Any], broken: Any) -> Option:
     name = _identifier(item, "option", broken)
-    unknown = set(item) - {"name", "flags", "help", "type", "choices", "default", "envvar"}
+    known = {"name", "flags", "help", "type", "choices", "default", "envvar", "flag_value"}
+    unknown = set(item) - known
     if unknown:
         raise broken(f"option {name!r}: unknown key {sorted(unknown)[0]!r}")
     if name in RESERVED_OPTIONS:
@@ -318,6 +324,9 @@ def _option(item: dict[str, Any], broken: Any) -> Option:
     choices = item.get("choices") or []
     if kind == "choice" and (not isinstance(choices, list) or not choices):
         raise broken(f"option {name!r}: a choice needs a list of `choices`")
+    flag_value = item.get("flag_value")
+    if flag_value is not None and (kind != "choice" or str(flag_value) not in map(str, choices)):
+        raise broken(f"option {name!r}: `flag_value` must be one of its `choices`")
     default = item.get("default", False if kind == "flag" else None)
     return Option(
         name=name,
@@ -328,6 +337,7 @@ def _option(item: dict[str, Any], broken: Any) -> Option:
         default=default,
         envvar=str(item["envvar"]) if item.get("envvar") else None,
         off_flags=off_flags,
+        flag_value=None if flag_value is None else str(flag_value),
     )
 
 

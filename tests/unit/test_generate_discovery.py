@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 from support import REPO_ROOT, assert_file, run_generator
 
+from fastapi_mvc.generating.commandline import parse, usage
 from fastapi_mvc.generating.discovery import discover
+from fastapi_mvc.generating.generator import Generator, Origin
+from fastapi_mvc.generating.runtime import Action
 from fastapi_mvc.resources import GENERATORS_DIR
 
 
@@ -180,6 +183,10 @@ def test_a_broken_generator_is_reported_by_name_and_breaks_nothing_else(project:
         ("options:\n  - {name: force}\n", "one every generator already has"),
         ("options:\n  - {name: loud, flags: [-q]}\n", "-q is a flag every generator already has"),
         ("options:\n  - {name: mode, type: choice}\n", "needs a list of `choices`"),
+        (
+            "options:\n  - {name: mode, type: choice, choices: [a, b], flag_value: c}\n",
+            "`flag_value` must be one of its `choices`",
+        ),
         ("target: somewhere\n", "`target` must be one of"),
         ("colour: blue\n", "unknown key 'colour'"),
     ],
@@ -321,6 +328,34 @@ def test_usage_errors_are_one_line_and_exit_2(project: Path) -> None:
         assert result.exit_code == 2, (args, result.output)
         errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
         assert len(errors) == 1 and message in errors[0], (args, result.output)
+
+
+@pytest.mark.parametrize(
+    ("argv", "auth", "fields"),
+    [
+        (["Article", "title", "--auth"], "user", ["title"]),
+        (["Article", "--auth", "title", "body:text"], "user", ["title", "body:text"]),
+        (["--auth", "Article", "title"], "user", ["title"]),
+        (["Article", "--auth", "staff", "title"], "staff", ["title"]),
+        (["Article", "--auth=superuser", "title"], "superuser", ["title"]),
+        (["Article", "title"], None, ["title"]),
+        (["Article", "--", "--auth"], None, ["--auth"]),
+    ],
+)
+def test_a_choice_given_alone_means_its_flag_value(
+    argv: list[str], auth: str | None, fields: list[str]
+) -> None:
+    # Given scaffold's definition, whose --auth alone means --auth user,
+    scaffold = Generator.load(GENERATORS_DIR / "scaffold", Origin.BUILTIN)
+    # when a command line gives it with or without a choice, anywhere,
+    parsed = parse(scaffold, argv, "fastapi-mvc generate scaffold")
+    # then the words after it that are not choices stay arguments.
+    assert parsed.options["auth"] == auth
+    assert parsed.arguments == {
+        "name": argv[0] if argv[0] != "--auth" else "Article",
+        "fields": fields,
+    }
+    assert "[alone: user]" in usage(scaffold, Action.GENERATE, "fastapi-mvc generate scaffold")
 
 
 def test_options_may_come_before_the_generator_and_between_arguments(project: Path) -> None:
