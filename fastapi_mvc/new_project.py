@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi_mvc import features, git, template_versions
+from fastapi_mvc import features, git, other_template, template_versions
 from fastapi_mvc.errors import (
     CommandFailed,
     FastapiMvcError,
@@ -149,8 +149,10 @@ def check(request: NewProject) -> Path:
                 f"template repository {request.use_repo} does not exist",
                 "pass the path or URL of a copier template with --use-repo",
             )
-        if request.use_version is not None:
+        if request.use_version is not None and repo.is_dir():
             _check_ref(repo, request.use_version)
+    if request.use_repo:
+        other_template.check(request.use_repo, request.use_version)
     return target
 
 

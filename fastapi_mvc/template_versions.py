@@ -20,6 +20,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,8 @@ _FIXED_IDENTITY = {
 }
 _IGNORED = "__pycache__/\n*.py[co]\n.DS_Store\n"
 _REFS_MEMO = "fastapi-mvc-refs.json"
+# What the original's docs called a commit id: an abbreviated or full hash, never a branch.
+_COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")
 
 
 @dataclass(frozen=True)
@@ -90,17 +93,34 @@ def current_source(repo: Path | None = None) -> TemplateSource:
 
 
 def source_for_version(version: str, repo: Path | None = None) -> TemplateSource:
-    """A released template version, or UsageError listing the ones carried. The original
-    fastapi-mvc's refs are read as compat.versions says (`master`: the newest)."""
+    """A released template version or a commit of its history, or UsageError listing the
+    versions carried. The original fastapi-mvc's refs are read as compat.versions says
+    (`master`: the newest)."""
     from fastapi_mvc.compat import versions as original
 
     repo = repo or ensure_repository()
     if original.means_newest(version):
         return current_source(repo)
     versions = _sorted_tags(repo)
-    if version not in versions:
+    if version in versions:
+        return TemplateSource(recorded_path(repo), version)
+    commit = _commit_of_ours(version, repo)
+    if commit is None:
         raise UsageError(*original.not_carried(version, versions))
-    return TemplateSource(recorded_path(repo), version)
+    return TemplateSource(recorded_path(repo), commit)
+
+
+def _commit_of_ours(commit_id: str, repo: Path) -> str | None:
+    """The full commit `commit_id` names in the template's history: a release or a commit
+    before one, or the packaged template. Not any object of the cache repository: it also
+    keeps the unreleased templates of earlier installations, which no other machine has."""
+    if not _COMMIT_ID.fullmatch(commit_id):
+        return None
+    commit = git_commands.resolve(repo, commit_id)
+    if commit is None:
+        return None
+    heads = [*_sorted_tags(repo)[-1:], _packaged_ref(repo)]
+    return commit if any(git_commands.is_ancestor(repo, commit, head) for head in heads) else None
 
 
 @contextmanager

@@ -32,7 +32,7 @@ def not_carried(version: str, carried: list[str]) -> tuple[str, str]:
     ours = ", ".join(carried) or "none"
     if version not in ORIGINAL_RELEASES:
         return f"template version {version!r} is not carried by this fastapi-mvc", (
-            f"use one of: {ours}"
+            f"use one of: {ours} (or the id of a commit in their history)"
         )
     return (
         f"template version {version!r} is a release of the original fastapi-mvc's template "

@@ -55,6 +55,8 @@ def case(id: str, line: str, where: str, rc: int, shows: str = "", verdict: str 
     return Case(id, tuple(line.split()), where, rc, shows, verdict, env)
 
 
+BUNDLE = "{anchor}/copier-project.bundle"
+MOVE = "update --from-original"
 TABLE = [
     # A: the root command and its aliases
     case("A01", "", "outside", 2, "Usage:", ON_PURPOSE),
@@ -115,7 +117,23 @@ TABLE = [
     case("F02", "new --not_exists", "outside", 2),
     case("F12", "new -n -I --use-version 0.1.0 old", "outside", 2, "original", ON_PURPOSE),
     case("F12b", "new -n -I --use-version master newest", "outside", 0, "Created", FIXED),
-    case("F13", "new -n -I --use-version 119ce05 old", "outside", 2, "use one of", NOT_YET),
+    case(
+        "F05b",
+        f"new -n -I --use-repo {BUNDLE} --use-version 0.1.0 old",
+        "outside",
+        2,
+        MOVE,
+        ON_PURPOSE,
+    ),
+    case(
+        "F10",
+        f"new -I -n --use-repo {BUNDLE} --use-version master test-project",
+        "outside",
+        2,
+        MOVE,
+        ON_PURPOSE,
+    ),
+    case("F13", "new -n -I --use-version 119ce05 old", "outside", 2, "use one of", ON_PURPOSE),
     case("G02", "run --not_exists", "outside", 2),
     case("G03", "run", "outside", 2, "not a fastapi-mvc", ON_PURPOSE),
     case("G04", "run", "original", 2, "not installed yet", ON_PURPOSE),
@@ -196,11 +214,13 @@ def test_the_original_command_line(row: Case, pristine: dict[str, Path], tmp_pat
 
 
 def test_the_table_covers_every_verdict() -> None:
+    """Every row has a verdict of the four; all but NOT_YET are in use (none is left now)."""
     counts = {
         verdict: sum(row.verdict == verdict for row in TABLE)
         for verdict in (SAME, ON_PURPOSE, FIXED, NOT_YET)
     }
-    assert all(counts.values()), counts
+    assert sum(counts.values()) == len(TABLE), counts
+    assert counts[SAME] and counts[ON_PURPOSE] and counts[FIXED], counts
     assert len({row.id for row in TABLE}) == len(TABLE)
 
 

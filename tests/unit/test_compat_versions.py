@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import new_project, run_cli
+from support import new_project, run_cli, run_ok
 
 from fastapi_mvc import template_versions
 from fastapi_mvc.compat.versions import ORIGINAL_RELEASES
@@ -59,3 +59,24 @@ def test_the_originals_releases_are_older_than_ours() -> None:
     """A release of ours never shadows one of the original's: the message would lie."""
     ours = template_versions.released_versions()
     assert not set(ours) & set(ORIGINAL_RELEASES)
+
+
+def test_new_at_a_commit_of_our_template_history_renders_that_release(tmp_path: Path) -> None:
+    repo = template_versions.ensure_repository()
+    release = template_versions.released_versions(repo)[0]
+    commit = run_ok("git", "rev-parse", "--short", f"{release}^{{commit}}", cwd=repo).stdout.strip()
+    result = run_cli("new", "-n", "-I", "-q", "--use-version", commit, str(tmp_path / "pinned"))
+    assert result.exit_code == 0, result.output
+    assert recorded_commit(tmp_path / "pinned") == release
+
+
+def test_a_commit_outside_our_template_history_is_refused_naming_ours(tmp_path: Path) -> None:
+    """The original's docs pinned its template's commits, e.g. 119ce05 (its `master`)."""
+    result = run_cli("new", "-n", "-I", "--use-version", "119ce05", str(tmp_path / "old"))
+    assert result.exit_code == 2
+    carried = ", ".join(template_versions.released_versions())
+    assert result.output.splitlines() == [
+        "Error: template version '119ce05' is not carried by this fastapi-mvc; use one of: "
+        f"{carried} (or the id of a commit in their history)"
+    ]
+    assert not (tmp_path / "old").exists()
