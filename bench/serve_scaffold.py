@@ -256,7 +256,8 @@ def main() -> None:
         pool_size = 5  # the project's FASTAPI_DATABASE_POOL_SIZE default, for both
         (scratch / "baseline.py").write_text(BASELINE.replace("POOL_SIZE", str(pool_size)))
         launcher = scratch / "launch.py"
-        package, script = answers(project)["package_name"], answers(project)["script_name"]
+        answered = answers(project)
+        package, script = answered["package_name"], answered["script_name"]
         launcher.write_text(LAUNCHER.replace("PACKAGE", package).replace("WORKERS", str(WORKERS)))
         random_id = scratch / "random_id.lua"
         random_id.write_text(RANDOM_ID.replace("ROWS", str(args.rows)))
