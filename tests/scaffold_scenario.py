@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from support import free_port, make, run_tool, source_checksum, stop_process, tool
+from support import free_port, run_tool, source_checksum, stop_process, tool
 
 SCAFFOLDS = [
     ("Author", "name:string{80}:uniq", "bio:text?", "born:date?"),
@@ -47,6 +47,24 @@ SCAFFOLDS = [
 TIMESTAMPS = ("created_at", "updated_at")
 # RFC 3339, as JSON Schema's `date-time` format requires: with its offset, here UTC.
 UTC_MOMENT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
+def make(
+    project: Path, target: str, env: dict[str, str] | None = None, timeout: float = 900
+) -> str:
+    """`make TARGET` in the project, with only the FASTAPI_* variables of `env`."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("FASTAPI_")}
+    done = subprocess.run(
+        ["make", target],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        env=environment | (env or {}),
+    )
+    assert done.returncode == 0, f"make {target} exited {done.returncode}:\n{done.stdout}"
+    return done.stdout
 
 
 def fastapi_mvc(*args: str, cwd: Path, env: dict[str, str]) -> str:

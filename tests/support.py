@@ -135,25 +135,6 @@ def run_ok(
     return result
 
 
-def make(
-    project: Path, target: str, env: dict[str, str] | None = None, timeout: float = 900
-) -> str:
-    """`make TARGET` in an installed project, with only the FASTAPI_* variables of `env` (none
-    of the suite's own); its output, stdout and stderr together."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("FASTAPI_")}
-    done = subprocess.run(
-        ["make", target],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout,
-        env=environment | (env or {}),
-    )
-    assert done.returncode == 0, f"make {target} exited {done.returncode}:\n{done.stdout}"
-    return done.stdout
-
-
 # A user who commits has an identity of their own; the tool never needs one (conftest.py runs
 # every test without any git config).
 USER_IDENTITY = ("-c", "user.name=Test User", "-c", "user.email=test.user@example.com")

@@ -174,6 +174,70 @@ def _migration(invocation: Invocation, project: Project) -> dict[str, object]:
     }
 
 
+class TestSecretKey(TextEdit):
+    """In tests/conftest.py, before the application is imported: the key the tests sign their
+    tokens with (the settings refuse the development key outside debug mode)."""
+
+    # A plain class: this module is loaded from its path, where dataclasses cannot see it.
+    def __init__(self, path: Path, package: str, owner: Path | None = None) -> None:
+        self.path = path
+        self.package = package
+        self.owner = owner
+
+    @property
+    def anchor(self) -> str:
+        return f"from {self.package}.app.asgi import get_application"
+
+    @property
+    def block(self) -> list[str]:
+        return [
+            "# Tokens in the tests are signed with a key of their own: the development key is "
+            "refused outside\n",
+            "# debug mode (config/authentication.py).\n",
+            'os.environ.setdefault("FASTAPI_SECRET_KEY", '
+            '"a-secret-key-for-the-tests-only-0123456789")\n',
+            "\n",
+        ]
+
+    def check(self) -> None:
+        self.planned_apply()
+
+    def _position(self, lines: list[str]) -> int | None:
+        """Where the block starts, when it is there."""
+        for index in range(len(lines) - len(self.block) + 1):
+            if lines[index : index + len(self.block)] == self.block:
+                return index
+        return None
+
+    def planned_apply(self) -> Change:
+        if not self.path.is_file():
+            raise EditRefused(self.path, f"{self.path} does not exist", "restore it from git")
+        text = self.path.read_text()
+        lines = text.splitlines(keepends=True)
+        if self._position(lines) is not None:
+            return Change(Status.IDENTICAL)
+        anchor = next((i for i, line in enumerate(lines) if line.rstrip() == self.anchor), None)
+        if anchor is None or "import os\n" not in lines:
+            raise EditRefused(
+                self.path,
+                f"{self.path.name} does not `import os` and then `{self.anchor}`, where the tests' "
+                "secret key is set",
+                "restore those lines (`fastapi-mvc update` or git)",
+            )
+        lines[anchor:anchor] = self.block
+        return Change(Status.INSERT, "".join(lines))
+
+    def planned_revoke(self) -> Change:
+        if not self.path.is_file():
+            return Change(Status.UNCHANGED)
+        lines = self.path.read_text().splitlines(keepends=True)
+        position = self._position(lines)
+        if position is None:
+            return Change(Status.UNCHANGED)
+        del lines[position : position + len(self.block)]
+        return Change(Status.REVOKE, "".join(lines))
+
+
 DOCS_PATH = "sys.path.insert(0, str(Path(__file__).resolve().parent.parent))"
 DOCS_KEY = [
     "# The settings refuse the development secret key outside debug mode\n",
@@ -291,37 +355,6 @@ class InsertedLines(TextEdit):
         lines = self.path.read_text().splitlines(keepends=True)
         new = self.removed(lines)
         return Change(Status.UNCHANGED) if new == lines else Change(Status.REVOKE, "".join(new))
-
-
-class TestSecretKey(InsertedLines):
-    """In tests/conftest.py, before the application is imported: the key the tests sign their
-    tokens with (the settings refuse the development key outside debug mode)."""
-
-    # A plain class: this module is loaded from its path, where dataclasses cannot see it.
-    def __init__(self, path: Path, package: str, owner: Path | None = None) -> None:
-        self.anchor = f"from {package}.app.asgi import get_application"
-        block = [
-            "# Tokens in the tests are signed with a key of their own: the development key is "
-            "refused outside\n",
-            "# debug mode (config/authentication.py).\n",
-            'os.environ.setdefault("FASTAPI_SECRET_KEY", '
-            '"a-secret-key-for-the-tests-only-0123456789")\n',
-            "\n",
-        ]
-        super().__init__(path, block, before=self.anchor, owner=owner)
-
-    def planned_apply(self) -> Change:
-        lines = _read_lines(self.path)
-        if self._position(lines) is None and (
-            "import os\n" not in lines or self._anchor(lines) is None
-        ):
-            raise EditRefused(
-                self.path,
-                f"{self.path.name} does not `import os` and then `{self.anchor}`, where the tests' "
-                "secret key is set",
-                "restore those lines (`fastapi-mvc update` or git)",
-            )
-        return super().planned_apply()
 
 
 class DocsSecretKey(TextEdit):

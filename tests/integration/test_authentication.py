@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import free_port, make, run_tool, sphinx_build, start_redis, stop_process
+from support import free_port, run_tool, sphinx_build, start_redis, stop_process
 from test_artifacts import helm, validate_manifests
 
 pytestmark = pytest.mark.integration
@@ -61,6 +61,20 @@ async def index(user: StaffUser) -> dict[str, str]:
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FASTAPI_")}
     return {**env, **extra}
+
+
+def make(project: Path, target: str, timeout: float = 600) -> str:
+    done = subprocess.run(
+        ["make", target],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        env=clean_env(),
+    )
+    assert done.returncode == 0, f"make {target} exited {done.returncode}:\n{done.stdout}"
+    return done.stdout
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,12 @@ everything out: the tree is as it was before.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from support import make, run_tool, source_checksum
+from support import run_tool, source_checksum
 
 pytestmark = pytest.mark.integration
 
@@ -47,6 +48,20 @@ def database(tmp_path: Path) -> dict[str, str]:
     """The database the commands use: a SQLite file outside the tree, so the tree's checksum
     only sees what the generators write."""
     return {"FASTAPI_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'blog.sqlite3'}"}
+
+
+def make(project: Path, target: str, timeout: float = 600) -> str:
+    done = subprocess.run(
+        ["make", target],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        env={k: v for k, v in os.environ.items() if not k.startswith("FASTAPI_")},
+    )
+    assert done.returncode == 0, f"make {target} exited {done.returncode}:\n{done.stdout}"
+    return done.stdout
 
 
 def fastapi_mvc(*args: str, cwd: Path, env: dict[str, str], code: int = 0) -> str:
