@@ -113,7 +113,10 @@ class Digits:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_before_validator_function(self._decimal, handler(source))
+        # A Decimal's digits are counted by pydantic-core (in Rust): a view read from a model
+        # pays no regular expression per value.
+        digits = core_schema.decimal_schema(max_digits=self.precision, decimal_places=self.scale)
+        return core_schema.no_info_before_validator_function(self._decimal, digits)
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -121,10 +124,11 @@ class Digits:
         return {"type": "string", "pattern": self.pattern}
 
     def _decimal(self, value: object) -> Decimal:
-        text = format(value, "f") if isinstance(value, Decimal) else value
-        if not isinstance(text, str) or not re.fullmatch(self.pattern, text):
+        if isinstance(value, Decimal):
+            return value
+        if not isinstance(value, str) or not re.fullmatch(self.pattern, value):
             raise ValueError(
                 f"Input should be a string of at most {self.precision} digits, "
                 f"{self.scale} after the point"
             )
-        return Decimal(text)
+        return Decimal(value)
