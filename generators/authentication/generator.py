@@ -94,21 +94,33 @@ def prepare(invocation: Invocation) -> None:
 
 
 def _chart_edits(project: Project) -> list[TextEdit]:
-    """The chart's values and schema gain `authentication`, its Deployment the Secret."""
+    """The chart's values and schema gain `authentication`; its Deployments (the web pods', and
+    the workers' when the project has jobs: a job may sign a token too) the Secret, and a
+    checksum of those values that rolls their pods when the key changes."""
     chart = project.root / "charts" / str(project.answers.get("chart_name", ""))
     owner = chart / "templates" / "authentication.yaml"
-    return [
+    web = chart / "templates" / "deployment.yaml"
+    edits: list[TextEdit] = [
         InsertedLines(chart / "values.yaml", CHART_VALUES, owner=owner),
         InsertedLines(
             chart / "values.schema.json", CHART_SCHEMA, before='    "global": {', owner=owner
         ),
-        InsertedLines(
-            chart / "templates" / "deployment.yaml",
-            CHART_ENV,
-            after='                name: {{ include "app.databaseSecret" . }}',
+        InsertedBlocks(
+            InsertedLines(web, CHART_CHECKSUM, after=CONFIG_CHECKSUM),
+            InsertedLines(web, CHART_ENV, after=DATABASE_SECRET),
             owner=owner,
         ),
     ]
+    workers = chart / "templates" / "worker-deployment.yaml"
+    if workers.is_file():
+        edits.append(
+            InsertedBlocks(
+                InsertedLines(workers, CHART_CHECKSUM, after=CONFIG_CHECKSUM),
+                InsertedLines(workers, CHART_ENV, before="          livenessProbe:"),
+                owner=owner,
+            )
+        )
+    return edits
 
 
 def _has_registration(controller: Path) -> bool:
@@ -279,6 +291,16 @@ CHART_ENV = [
     "            - secretRef:\n",
     '                name: {{ include "app.authenticationSecret" . }}\n',
 ]
+DATABASE_SECRET = '                name: {{ include "app.databaseSecret" . }}'
+CONFIG_CHECKSUM = (
+    "        checksum/config: "
+    '{{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}'
+)
+# Of the values, not of the Secret: a key made on install is random in every other rendering.
+CHART_CHECKSUM = [
+    "        # A changed key (authentication.secretKey or existingSecret) rolls the pods.\n",
+    "        checksum/authentication: {{ .Values.authentication | toJson | sha256sum }}\n",
+]
 
 
 class InsertedLines(TextEdit):
@@ -354,6 +376,35 @@ class InsertedLines(TextEdit):
             return Change(Status.UNCHANGED)
         lines = self.path.read_text().splitlines(keepends=True)
         new = self.removed(lines)
+        return Change(Status.UNCHANGED) if new == lines else Change(Status.REVOKE, "".join(new))
+
+
+class InsertedBlocks(TextEdit):
+    """Several InsertedLines in one file, as one edit: each inserted into the text the ones
+    before it made (separate edits of one file would each start from the file as it is)."""
+
+    def __init__(self, *blocks: InsertedLines, owner: Path | None = None) -> None:
+        self.path = blocks[0].path
+        self.blocks = blocks
+        self.owner = owner
+
+    def check(self) -> None:
+        self.planned_apply()
+
+    def planned_apply(self) -> Change:
+        lines = _read_lines(self.path)
+        new = lines
+        for block in self.blocks:
+            new = block.inserted(new)
+        return Change(Status.IDENTICAL) if new == lines else Change(Status.INSERT, "".join(new))
+
+    def planned_revoke(self) -> Change:
+        if not self.path.is_file():
+            return Change(Status.UNCHANGED)
+        lines = self.path.read_text().splitlines(keepends=True)
+        new = lines
+        for block in reversed(self.blocks):
+            new = block.removed(new)
         return Change(Status.UNCHANGED) if new == lines else Change(Status.REVOKE, "".join(new))
 
 

@@ -145,6 +145,15 @@ def test_the_chart_gives_the_pods_the_secret_key_from_a_secret(project: Path) ->
         r"            - secretRef:\n"
         r'                name: \{\{ include "app\.authenticationSecret" \. \}\}\n',
     )
+    for deployment in ("deployment.yaml", "worker-deployment.yaml"):
+        assert_file(
+            chart / "templates" / deployment,
+            r"^        checksum/config: .*\n"
+            r"        # A changed key .*\n"
+            r"        checksum/authentication: "
+            r"\{\{ \.Values\.authentication \| toJson \| sha256sum \}\}\n",
+            r'^                name: \{\{ include "app\.authenticationSecret" \. \}\}\n',
+        )
     assert_file(
         chart / "values.yaml", r'^authentication:\n  secretKey: ""\n  existingSecret: ""\n\Z'
     )
