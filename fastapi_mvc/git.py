@@ -65,12 +65,18 @@ def git(
     return result.stdout
 
 
-def config_value(key: str) -> str | None:
-    """The user's git config value for `key`, or None when unset or git is missing."""
+def identity() -> tuple[str | None, str | None]:
+    """The user's git `user.name` and `user.email`, each None when unset (or git is missing).
+
+    One git process for both (`new` asks for them twice); the last value git lists wins, as
+    with `git config --get`.
+    """
     try:
-        return git("config", "--get", key).strip() or None
+        listed = git("config", "--get-regexp", r"^user\.(name|email)$")
     except (CommandFailed, UsageError):
-        return None
+        return None, None
+    values = dict(line.partition(" ")[::2] for line in listed.splitlines())
+    return values.get("user.name") or None, values.get("user.email") or None
 
 
 def is_repository(path: Path) -> bool:
@@ -165,9 +171,10 @@ def init_and_commit(path: Path, message: str) -> None:
     """Make `path` a git repository whose first commit holds everything in it."""
     git("init", "-q", cwd=path)
     git("add", "-A", cwd=path)
-    identity = {}
-    if config_value("user.name") is None:
-        identity["GIT_AUTHOR_NAME"] = identity["GIT_COMMITTER_NAME"] = "fastapi-mvc"
-    if config_value("user.email") is None:
-        identity["GIT_AUTHOR_EMAIL"] = identity["GIT_COMMITTER_EMAIL"] = "fastapi-mvc@localhost"
-    git("commit", "-q", "--no-verify", "--no-gpg-sign", "-m", message, cwd=path, env=identity)
+    name, email = identity()
+    fallback = {}
+    if name is None:
+        fallback["GIT_AUTHOR_NAME"] = fallback["GIT_COMMITTER_NAME"] = "fastapi-mvc"
+    if email is None:
+        fallback["GIT_AUTHOR_EMAIL"] = fallback["GIT_COMMITTER_EMAIL"] = "fastapi-mvc@localhost"
+    git("commit", "-q", "--no-verify", "--no-gpg-sign", "-m", message, cwd=path, env=fallback)

@@ -76,14 +76,15 @@ class NewProject:
         template version from before a feature existed). None passes them all.
         """
         name = self.name
+        author, email = git.identity()
         forced: dict[str, Any] = {"project_name": name.raw}
         defaults: dict[str, Any] = {
             "package_name": name.snake,
             "script_name": name.kebab,
             "container_image_name": name.kebab,
             "chart_name": name.kebab,
-            "author": git.config_value("user.name") or "Your Name",
-            "email": git.config_value("user.email") or "you@example.com",
+            "author": author or "Your Name",
+            "email": email or "you@example.com",
             "copyright_date": str(datetime.date.today().year),
             "license": "MIT",
         }

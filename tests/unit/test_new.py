@@ -47,6 +47,14 @@ def test_author_comes_from_git_config(tmp_path, monkeypatch):
     assert (recorded["author"], recorded["email"]) == ("Ada Lovelace", "ada@example.com")
 
 
+def test_the_identity_is_what_git_config_get_would_answer(tmp_path, monkeypatch):
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Old Name\n\tname = Ada Lovelace\n\temail =\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    assert git.identity() == ("Ada Lovelace", None)
+
+
 def test_author_falls_back_when_git_has_none(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "missing"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
