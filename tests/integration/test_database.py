@@ -5,7 +5,8 @@ A SQLite project (the default) and a PostgreSQL project are each made and instal
 module starts (Debian's postgresql) and stops by its PID. On each: the project's own `make test`
 at 100% line and branch coverage, `make metrics` and `make typecheck`, the `db` commands, a
 migration that fails half-way (the database left at the last good revision, on both), and the
-production server (`<script> serve`) answering /api/ready. On PostgreSQL the project has three
+production server (`<script> serve`) answering /api/ready, on PostgreSQL also right after the
+database restarted under it. On PostgreSQL the project has three
 models that reference each other and a many-to-many join table first: migrated, tested,
 checked for drift, rolled back to the base and migrated again.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -215,6 +217,28 @@ def postgres() -> Iterator[tuple[int, subprocess.Popen]]:
 @pytest.fixture(scope="module")
 def postgresql_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return install(tmp_path_factory.mktemp("postgresql"), "--database", "postgresql")
+
+
+def test_a_restarted_postgresql_costs_the_served_application_no_request(
+    postgresql_project: Path, tmp_path: Path
+) -> None:
+    """The worker's pool holds connections when PostgreSQL restarts under them (ending every
+    backend); the next requests are answered on new connections, the first one included."""
+    port = free_port()
+    data = Path(tempfile.mkdtemp(prefix="fmvc-postgres-restart-"))
+    server = start_postgres(port, data / "data")
+    try:
+        env = {"FASTAPI_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"}
+        with serving(postgresql_project, cwd=tmp_path, env=env) as app:
+            assert [ready_status(app) for _ in range(3)] == [200] * 3
+            # A fast shutdown, as `pg_ctl restart` makes one: every backend is ended.
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=60)
+            server = start_postgres(port, data / "data")
+            assert [ready_status(app) for _ in range(3)] == [200] * 3
+    finally:
+        stop_process(server)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def test_a_migration_failing_halfway_on_postgresql(
