@@ -104,13 +104,13 @@ def source_for_version(version: str, repo: Path | None = None) -> TemplateSource
     versions = _sorted_tags(repo)
     if version in versions:
         return TemplateSource(recorded_path(repo), version)
-    commit = _commit_of_ours(version, repo)
+    commit = _commit_of_ours(version, repo, versions)
     if commit is None:
         raise UsageError(*original.not_carried(version, versions))
     return TemplateSource(recorded_path(repo), commit)
 
 
-def _commit_of_ours(commit_id: str, repo: Path) -> str | None:
+def _commit_of_ours(commit_id: str, repo: Path, versions: list[str]) -> str | None:
     """The full commit `commit_id` names in the template's history: a release or a commit
     before one, or the packaged template. Not any object of the cache repository: it also
     keeps the unreleased templates of earlier installations, which no other machine has."""
@@ -119,7 +119,7 @@ def _commit_of_ours(commit_id: str, repo: Path) -> str | None:
     commit = git_commands.resolve(repo, commit_id)
     if commit is None:
         return None
-    heads = [*_sorted_tags(repo)[-1:], _packaged_ref(repo)]
+    heads = [*versions[-1:], _packaged_ref(repo)]
     return commit if any(git_commands.is_ancestor(repo, commit, head) for head in heads) else None
 
 

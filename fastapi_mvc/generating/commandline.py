@@ -114,17 +114,23 @@ def parse(generator: Generator, argv: Sequence[str], prog: str) -> Parsed:
 def _given_alone(generator: Generator, argv: Sequence[str]) -> list[str]:
     """`argv` with the `flag_value` written after each choice option given without a choice, so
     that `--auth title:string` reads as `--auth user title:string`, not as a wrong choice."""
-    alone = {flag: o for o in generator.options if o.flag_value for flag in o.flags}
+    alone = {
+        flag: (option.flag_value, option.choices)
+        for option in generator.options
+        if option.flag_value is not None
+        for flag in option.flags
+    }
     words = list(argv)
     completed: list[str] = []
     for index, word in enumerate(words):
         completed.append(word)
         if word == "--":
             return completed + words[index + 1 :]
-        option = alone.get(word)
-        following = words[index + 1] if index + 1 < len(words) else None
-        if option and option.flag_value and following not in option.choices:
-            completed.append(option.flag_value)
+        if word in alone:
+            flag_value, choices = alone[word]
+            following = words[index + 1] if index + 1 < len(words) else None
+            if following not in choices:
+                completed.append(flag_value)
     return completed
 
 

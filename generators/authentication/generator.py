@@ -367,16 +367,10 @@ class InsertedLines(TextEdit):
         return lines[:position] + lines[position + len(self.block) :]
 
     def planned_apply(self) -> Change:
-        lines = _read_lines(self.path)
-        new = self.inserted(lines)
-        return Change(Status.IDENTICAL) if new == lines else Change(Status.INSERT, "".join(new))
+        return InsertedBlocks(self).planned_apply()
 
     def planned_revoke(self) -> Change:
-        if not self.path.is_file():
-            return Change(Status.UNCHANGED)
-        lines = self.path.read_text().splitlines(keepends=True)
-        new = self.removed(lines)
-        return Change(Status.UNCHANGED) if new == lines else Change(Status.REVOKE, "".join(new))
+        return InsertedBlocks(self).planned_revoke()
 
 
 class InsertedBlocks(TextEdit):
