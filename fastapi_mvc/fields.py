@@ -291,6 +291,20 @@ class Attribute:
     def view_imports(self) -> tuple[tuple[str, str], ...]:
         return self.kind.view_imports
 
+    @property
+    def read_annotation(self) -> str:
+        """The field's annotation in a Read view: the column's Python type, so a value from
+        the database is checked by pydantic-core alone. A time of day keeps the input type, whose
+        schema has no offset (JSON Schema's `time` format requires one)."""
+        annotation = "TimeOfDay" if self.type == "time" else self.kind.python
+        return f"{annotation} | None" if self.nullable else annotation
+
+    @property
+    def read_imports(self) -> tuple[tuple[str, str], ...]:
+        if self.type == "time":
+            return self.kind.view_imports
+        return (self.kind.python_import,) if self.kind.python_import else ()
+
     def sample(self) -> str:
         """A Python expression of `n` giving a valid, distinct value for row number `n`."""
         if self.type == "string":

@@ -145,6 +145,12 @@ def model_data(spec: ModelSpec) -> dict[str, object]:
 def views_data(spec: ModelSpec) -> dict[str, object]:
     attributes = [*spec.inherited, *spec.attributes]
     standard, columns = view_imports(spec.package, attributes)
+    for attribute in attributes:
+        for module, name in attribute.read_imports:
+            if module == ".columns":
+                columns.add((f"{spec.package}.app.views.columns", name))
+            else:
+                standard.add((module, name))
     if spec.timestamps:
         standard.add(("datetime", "datetime"))
     pydantic = {("pydantic", "BaseModel"), ("pydantic", "ConfigDict")}
@@ -153,6 +159,7 @@ def views_data(spec: ModelSpec) -> dict[str, object]:
     if any("Field(" in line for lines in create + update for line in lines):
         pydantic.add(("pydantic", "Field"))
     read = [["    id: int"]]
+    read += [[f"    {a.column}: {a.read_annotation}"] for a in attributes]
     if spec.timestamps:
         read += [["    created_at: datetime"], ["    updated_at: datetime"]]
     return {
