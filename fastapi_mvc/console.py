@@ -16,8 +16,6 @@ from contextlib import contextmanager
 from enum import Enum
 from typing import IO, Any
 
-import typer
-
 
 class Status(str, Enum):
     """The words of a status line: copier's and Rails' vocabulary, one colour each."""
@@ -62,6 +60,13 @@ _COLOURS = {
 }
 
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
+# Select Graphic Rendition codes, as terminals read them.
+_FOREGROUND = {
+    name: 30 + number
+    for number, name in enumerate(
+        ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
+    )
+}
 
 
 def colour_enabled(stream: IO[str] | None = None) -> bool:
@@ -87,29 +92,47 @@ class Console:
         word = f"{verb:>12}"
         if colour_enabled():
             known = verb if isinstance(verb, Status) else _status(verb)
-            word = typer.style(word, fg=known.colour if known else "white", bold=True)
-        typer.echo(f"{word}  {subject}", err=True, color=colour_enabled())
+            word = _style(word, colour=known.colour if known else "white", bold=True)
+        echo(f"{word}  {subject}", err=True)
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            typer.echo(message, err=True)
+            echo(message, err=True)
 
     def debug(self, message: str) -> None:
         if self.verbose:
-            typer.echo(_styled(message, dim=True), err=True, color=colour_enabled())
+            echo(_styled(message, dim=True), err=True)
 
     def print(self, text: str) -> None:
         """A command's result (a listing, a help text): to stdout, even when quiet."""
-        typer.echo(text)
+        echo(text)
 
     def ask(self, question: str, default: str) -> str:
         """A question on stderr; the answer typed, or `default` for just Enter."""
+        import typer  # only a question needs its line editing
+
         answer: str = typer.prompt(question, default=default, show_default=False, err=True)
         return answer
 
     def say(self, text: str) -> None:
         """Text for the user beside a question (help, a diff): stderr, even when quiet."""
-        typer.echo(text, err=True)
+        echo(text, err=True)
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """`text` and a newline on stdout (stderr with `err`), without colour codes where colour is
+    off. Written here rather than through Typer, which generate and destroy never load."""
+    stream = sys.stderr if err else sys.stdout
+    if not colour_enabled(stream):
+        text = _SGR.sub("", text)
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
+def _style(text: str, *, colour: str | None = None, bold: bool = False, dim: bool = False) -> str:
+    codes = [str(_FOREGROUND[colour])] if colour else []
+    codes += ["1"] * bold + ["2"] * dim
+    return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
 
 
 def _status(verb: str) -> Status | None:
@@ -120,12 +143,12 @@ def _status(verb: str) -> Status | None:
 
 
 def _styled(text: str, **style: Any) -> str:
-    return typer.style(text, **style) if colour_enabled() else text
+    return _style(text, **style) if colour_enabled() else text
 
 
 def error(message: str) -> None:
     """One line on stderr, red on a terminal."""
-    typer.echo(_styled(f"Error: {message}", fg="red"), err=True, color=colour_enabled())
+    echo(_styled(f"Error: {message}", colour="red"), err=True)
 
 
 def is_interactive() -> bool:

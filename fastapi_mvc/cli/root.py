@@ -1,7 +1,5 @@
-"""The root command: aliases, global options, and the single error boundary.
-
-Every failure a user can meet ends here as one red line naming the problem and the fix, with an
-exit code: 1 for failures, 2 for usage errors, 130 for Ctrl-C. `-v` adds the traceback.
+"""The root command: aliases, global options, and the error boundary (`cli.boundary`) around
+every command. `-v` adds the traceback to an error.
 """
 
 from __future__ import annotations
@@ -11,15 +9,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from fastapi_mvc import console
-from fastapi_mvc.errors import (
-    CommandFailed,
-    FastapiMvcError,
-    from_os_error,
-    from_process_error,
-)
-
-ALIASES = {"n": "new", "g": "generate", "d": "destroy", "u": "update", "r": "run"}
+from fastapi_mvc.cli import ALIASES
+from fastapi_mvc.cli.boundary import boundary
 
 
 class AliasGroup(TyperGroup):
@@ -35,34 +26,8 @@ class AliasGroup(TyperGroup):
         return (command.name if command else name), command, rest
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            with console.plain_output():  # copier colours its lines even for a pipe or NO_COLOR
-                return super().invoke(ctx)
-        except FastapiMvcError as error:
-            _report(ctx, error)
-        except KeyboardInterrupt:
-            typer.echo("\nAborted", err=True)
-            raise typer.Exit(130) from None
-        except Exception as error:
-            # plumbum's ProcessExecutionError is an OSError too: it is asked first.
-            translated = from_process_error(error)
-            if translated is None and isinstance(error, OSError):
-                translated = from_os_error(error)
-            if translated is None:
-                raise
-            _report(ctx, translated)
-
-
-def _report(ctx: Any, error: FastapiMvcError) -> None:
-    """Print `error` as one line (after a failed command's output), then exit with its code."""
-    if isinstance(error, CommandFailed) and error.output:
-        typer.echo(error.output.rstrip(), err=True)
-    if ctx.obj and ctx.obj.get("verbose"):
-        import traceback
-
-        traceback.print_exc()
-    console.error(str(error))
-    raise typer.Exit(error.exit_code) from None
+        with boundary(verbose=lambda: bool(ctx.obj and ctx.obj.get("verbose"))):
+            return super().invoke(ctx)
 
 
 app = typer.Typer(

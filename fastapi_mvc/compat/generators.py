@@ -17,31 +17,19 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import click
+from typing import TYPE_CHECKING
 
 from fastapi_mvc.errors import FastapiMvcError, UsageError
 from fastapi_mvc.generating.generator import DEFINITION, BrokenGenerator, Generator, Origin
+
+if TYPE_CHECKING:
+    import click
 
 PACKAGE = "__init__.py"
 # The package name the original imported generators under; their relative imports rely on it.
 MODULE = "fastapi_mvc_generators"
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _OURS = re.compile(r"^_generator\s*:", re.MULTILINE)
-
-
-class GeneratorCommand(click.Command):
-    """`click.Command` with the original's two extra keywords: `alias` and `category`.
-
-    The alias is a second name for `fastapi-mvc generate`; the category was a heading in the
-    original's listing (ours groups by origin, so it is kept but not shown).
-    """
-
-    def __init__(self, *args: Any, alias: str = "", category: str = "Other", **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.alias = alias
-        self.category = category
 
 
 @dataclass(frozen=True)
@@ -128,6 +116,8 @@ def run_original(
     generator: OriginalGenerator, argv: Sequence[str], *, prog: str, root: Path | None
 ) -> None:
     """Import the generator's package and run its click command with `argv`, at `root`."""
+    import click  # loaded for these generators only
+
     command = _import(generator)
     # contextlib.chdir is Python 3.11+; the tool supports 3.10.
     previous = Path.cwd()
@@ -145,6 +135,8 @@ def run_original(
 
 
 def _import(generator: OriginalGenerator) -> click.Command:
+    import click
+
     path = generator.path / PACKAGE
     spec = importlib.util.spec_from_file_location(MODULE, path)
     if spec is None or spec.loader is None:
@@ -180,4 +172,4 @@ def refuse_destroy(generator: OriginalGenerator) -> UsageError:
     )
 
 
-__all__ = ["GeneratorCommand", "OriginalGenerator", "is_original", "load_original", "run_original"]
+__all__ = ["OriginalGenerator", "is_original", "load_original", "run_original"]

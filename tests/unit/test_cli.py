@@ -77,6 +77,50 @@ def test_help_imports_neither_copier_nor_project_code():
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def run_main(cwd, *argv: str) -> subprocess.CompletedProcess[str]:
+    """`fastapi-mvc ARGV` through the console script's `main`, in `cwd`; prints the loaded
+    top-level packages among typer, pydantic and click as its last stdout line."""
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['fastapi-mvc', *{list(argv)!r}]\n"
+        "from fastapi_mvc.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\nelse:\n    code = 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'pydantic', 'click'}))\n"
+        "sys.exit(code)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("command", ["generate", "g"])
+def test_generate_and_destroy_run_without_typer_pydantic_or_click(tmp_path, command):
+    created = run_main(tmp_path, command, "script", "deploy.sh")
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "deploy.sh").is_file()
+    assert "create  deploy.sh" in created.stderr
+    assert created.stdout.splitlines()[-1] == "[]"
+
+    removed = run_main(tmp_path, "destroy", "script", "deploy.sh")
+    assert removed.returncode == 0, removed.stderr
+    assert not (tmp_path / "deploy.sh").exists()
+    assert removed.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_generator_command_without_typer_still_fails_in_one_line(tmp_path):
+    result = run_main(tmp_path, "generate", "nosuchthing")
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and "nosuchthing" in line
+
+
+def test_options_before_a_generator_command_go_through_typer(tmp_path):
+    result = run_main(tmp_path, "-v", "generate", "script", "deploy.sh")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "deploy.sh").is_file()
+    assert "typer" in result.stdout.splitlines()[-1]
+
+
 def boundary_app(failure) -> typer.Typer:
     """A one-command application behind fastapi-mvc's error boundary."""
     from fastapi_mvc.cli import AliasGroup
