@@ -36,6 +36,12 @@
    an entry is only ever used for the very compilation that made it. No cache folder (an
    unwritable home): no bytecode cache, and copier compiles as before.
 
+6. Each clone's version is read by dunamai, about a dozen git processes. Within `faster()`, a
+   template checked out at the very version tag it was asked for (`git describe --tags
+   --always`, which copier runs anyway, gives back the ref, and dunamai's pattern reads it as a
+   version) has that tag as its version, which is what dunamai finds there; any other checkout
+   goes to dunamai as before. (Two version tags on one commit could make dunamai pick the
+   other; fastapi-mvc's template history has one per commit.)
 All wrap private parts of copier, so they are narrow and guarded: each applies only to the
 copier versions it was written against and while what it wraps has the expected shape; anything
 else and copier runs as it ships. Outside the block copier is untouched.
@@ -46,6 +52,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from importlib.metadata import version
@@ -66,6 +73,9 @@ ANSWERS_NAMES = frozenset(
 """What copier's `answers_relpath` does: the name, rendered like any string."""
 SUBMODULE_UPDATE = ("submodule", "update", "--checkout", "--init", "--recursive", "--force")
 """The command copier's `_vcs.clone` ends with, run through `_vcs.get_git()`."""
+VERSION_PROPERTY = "version"
+VERSION_NAMES = frozenset({"dunamai", "commit", "vcs"})
+"""What copier's `Template.version` reads: its commit's description, through dunamai."""
 VERSIONS = ((9, 15), (10, 0))
 """copier versions the wrappers apply to: [first, last) as (major, minor)."""
 
@@ -122,6 +132,18 @@ def clone_applies() -> bool:
     )
 
 
+def version_applies() -> bool:
+    """Whether copier reads a template's version with dunamai in a cached property."""
+    from copier._template import Template
+
+    prop = Template.__dict__.get(VERSION_PROPERTY)
+    return (
+        _copier_version_known()
+        and isinstance(prop, functools.cached_property)
+        and _uses(prop.func, VERSION_NAMES)
+    )
+
+
 def _uses(function: Any, names: frozenset[str]) -> bool:
     """A cheap check of a function's shape: the names its code reads (the tests read its
     source)."""
@@ -144,19 +166,25 @@ def faster() -> Iterator[None]:
             from copier import _vcs
 
             stack.enter_context(_replaced_in(_vcs, "get_git", _updating_only_submodules))
+        if version_applies():
+            from copier._template import Template
+
+            stack.enter_context(_replaced(VERSION_PROPERTY, _tag_as_version, Template))
         yield
 
 
 @contextmanager
-def _replaced(name: str, wrap: Callable[[Any], Any]) -> Iterator[None]:
-    from copier._main import Worker
+def _replaced(name: str, wrap: Callable[[Any], Any], owner: type | None = None) -> Iterator[None]:
+    if owner is None:
+        from copier._main import Worker
 
-    original = Worker.__dict__[name]
-    setattr(Worker, name, wrap(original))
+        owner = Worker
+    original = owner.__dict__[name]
+    setattr(owner, name, wrap(original))
     try:
         yield
     finally:
-        setattr(Worker, name, original)
+        setattr(owner, name, original)
 
 
 @contextmanager
@@ -196,6 +224,36 @@ class _SubmoduleUpdateWhenAny:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._command, name)
+
+
+# What `git describe --always` gives for a commit without a tag: an abbreviated hash.
+_HASH = re.compile(r"[0-9a-f]{4,40}")
+
+
+def _is_version_tag(name: str) -> bool:
+    """A tag dunamai reads as a version (its default pattern, as copier asks), not a hash."""
+    import dunamai
+
+    return not _HASH.fullmatch(name) and bool(
+        re.search(dunamai.Pattern.DefaultUnprefixed.regex(), name)
+    )
+
+
+def _tag_as_version(original: functools.cached_property[Any]) -> functools.cached_property[Any]:
+    def version(self: Any) -> Any:
+        commit = self.commit
+        if commit and commit == self.ref and _is_version_tag(commit) and self.vcs == "git":
+            from packaging.version import InvalidVersion, Version
+
+            try:
+                return Version(commit)
+            except InvalidVersion:
+                pass
+        return original.func(self)
+
+    prop = functools.cached_property(version)
+    prop.__set_name__(type(original), VERSION_PROPERTY)
+    return prop
 
 
 def _answering_once(original: Callable[..., None]) -> Callable[..., None]:
