@@ -1,4 +1,4 @@
-"""Two costs copier pays per rendered file, paid once per run instead, with the same output.
+"""What copier pays per rendered file and per clone, paid once per run instead, same output.
 
 1. Since copier 9.15, every file copier writes goes through
    `Worker._sync_git_index_executable_bit`, which starts `git config --type=bool --get
@@ -42,6 +42,7 @@
    version) has that tag as its version, which is what dunamai finds there; any other checkout
    goes to dunamai as before. (Two version tags on one commit could make dunamai pick the
    other; fastapi-mvc's template history has one per commit.)
+
 All wrap private parts of copier, so they are narrow and guarded: each applies only to the
 copier versions it was written against and while what it wraps has the expected shape; anything
 else and copier runs as it ships. Outside the block copier is untouched.
