@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -52,19 +53,35 @@ UTC_MOMENT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 def make(
     project: Path, target: str, env: dict[str, str] | None = None, timeout: float = 900
 ) -> str:
-    """`make TARGET` in the project, with only the FASTAPI_* variables of `env`."""
+    """`make TARGET` in the project, with only the FASTAPI_* variables of `env`.
+
+    A test of the project's that runs for 10 minutes gets every thread's stack printed
+    (faulthandler), and a timeout shows the end of the output: a rare hang inside FastAPI's
+    route building was seen here and needs its stack to be understood.
+    """
     environment = {k: v for k, v in os.environ.items() if not k.startswith("FASTAPI_")}
-    done = subprocess.run(
+    environment["PYTEST_ADDOPTS"] = "-o faulthandler_timeout=600"
+    # In a session of its own, so that a timeout stops make's children (pytest) too.
+    process = subprocess.Popen(
         ["make", target],
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        timeout=timeout,
         env=environment | (env or {}),
+        start_new_session=True,
     )
-    assert done.returncode == 0, f"make {target} exited {done.returncode}:\n{done.stdout}"
-    return done.stdout
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        tail = "\n".join(output.splitlines()[-150:])
+        raise AssertionError(
+            f"make {target} ran past {timeout} s; its output ended:\n{tail}"
+        ) from None
+    assert process.returncode == 0, f"make {target} exited {process.returncode}:\n{output}"
+    return output
 
 
 def fastapi_mvc(*args: str, cwd: Path, env: dict[str, str]) -> str:
