@@ -4,8 +4,9 @@
 
 Ours: a project made at the second newest released template version (`new -n -I
 --use-version`), committed, then updated to the newest (`update -n -q --use-version`): one real
-version step, whether or not the working tree's template has changed since the last release. The original: a project made
-at its template 0.6.0, committed, then `update -n --use-version 0.6.1`. Each run gets fresh
+version step, whether or not the working tree's template has changed since the last release.
+The original: a project made at its template 0.6.0, committed, then `update -n --use-version
+0.6.1`. Each run gets fresh
 projects (made untimed); only the update is timed. Runs alternate (the order reversed every other
 round); medians of wall and CPU time, peak RSS, ratio ours / original (target <= 1.0).
 Without the original (no ../shared/anchor, no PyPI) its side is skipped with one line. Our tool
