@@ -144,13 +144,7 @@ def model_data(spec: ModelSpec) -> dict[str, object]:
 
 def views_data(spec: ModelSpec) -> dict[str, object]:
     attributes = [*spec.inherited, *spec.attributes]
-    standard, columns = view_imports(spec.package, attributes)
-    for attribute in attributes:
-        for module, name in attribute.read_imports:
-            if module == ".columns":
-                columns.add((f"{spec.package}.app.views.columns", name))
-            else:
-                standard.add((module, name))
+    standard, columns = view_imports(spec.package, attributes, reading=True)
     if spec.timestamps:
         standard.add(("datetime", "datetime"))
     pydantic = {("pydantic", "BaseModel"), ("pydantic", "ConfigDict")}
@@ -175,14 +169,15 @@ def views_data(spec: ModelSpec) -> dict[str, object]:
 
 
 def view_imports(
-    package: str, attributes: list[Attribute]
+    package: str, attributes: list[Attribute], *, reading: bool = False
 ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """What views of these attributes import: from the standard library, and from the
-    project's views/columns.py."""
+    """What views of these attributes import (`reading`: a Read view's too): from the standard
+    library, and from the project's views/columns.py."""
     standard: set[tuple[str, str]] = set()
     columns: set[tuple[str, str]] = set()
     for attribute in attributes:
-        for module, name in attribute.view_imports:
+        read = attribute.read_imports if reading else ()
+        for module, name in [*attribute.view_imports, *read]:
             if module == ".columns":
                 columns.add((f"{package}.app.views.columns", name))
             else:
