@@ -23,7 +23,7 @@ from fastapi_mvc.model_code import view_imports
 from fastapi_mvc.model_source import read_model
 from fastapi_mvc.naming import Name
 from fastapi_mvc.project import Project
-from fastapi_mvc.pysource import call, import_lines
+from fastapi_mvc.pysource import LINE_LENGTH, call, import_lines
 
 # Types the index neither sorts nor filters by: PostgreSQL has no order or equality for json.
 UNORDERED = frozenset({"json", "binary"})
@@ -166,15 +166,28 @@ def resource_data(
 
 
 def _filter(attribute: Attribute) -> list[str]:
-    """The index query's field for an indexed column: `title: Text | None = Field(...)`."""
-    annotation, constraints = attribute.pydantic_parts(optional=True)
+    """The index query's field for an indexed column, laid out as black lays it out:
+    `title: Annotated[Text, Field(max_length=120)] | SkipJsonSchema[None] = None`.
+
+    A query string has no null, so the schema gives the column's type alone (a client, or
+    schemathesis, reading `null` in it would send one); the bounds sit on that type, where
+    pydantic writes them into the schema."""
+    annotation, constraints = attribute.pydantic_parts(optional=False)
+    annotation = annotation.removesuffix(" | None")
+    constraints = [constraint for constraint in constraints if constraint != "default=None"]
     bounds = INT_RANGES.get(attribute.type)
     if bounds is not None:
-        annotation = "int | None"
-        constraints += [f"ge={bounds[0]:_}", f"le={bounds[1]:_}"]
-    if constraints == ["default=None"]:
-        return [f"    {attribute.column}: {annotation} = None"]
-    return call("    ", f"{attribute.column}: {annotation} = Field(", constraints)
+        annotation, constraints = "int", [f"ge={bounds[0]:_}", f"le={bounds[1]:_}"]
+    if constraints:
+        annotation = f"Annotated[{annotation}, Field({', '.join(constraints)})]"
+    head, absent = f"    {attribute.column}: ", " | SkipJsonSchema[None]"
+    line = f"{head}{annotation}{absent} = None"
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    inner = f"        {annotation}{absent}"
+    if len(inner) <= LINE_LENGTH:
+        return [f"{head}(", inner, "    ) = None"]
+    return [f"{head}(", f"        {annotation}", f"        {absent.lstrip()}", "    ) = None"]
 
 
 def _imports(
@@ -184,6 +197,8 @@ def _imports(
     app = f"{package}.app"
     views = f"{app}.views.{name.snake}"
     filter_imports = view_imports(package, [a for a in filters if a.type not in INT_RANGES])
+    bounded = any(a.type == "string" or a.type in INT_RANGES for a in filters)
+    annotated = [("typing", "Annotated")] if bounded else []
     controller = [
         (f"{app}.controllers.base", verb) for verb in ("Controller", "delete", "get", "patch")
     ]
@@ -209,7 +224,7 @@ def _imports(
     return {
         "controller": import_lines(controller),
         "service": import_lines(service),
-        "page_standard": import_lines([("typing", "Literal"), *filter_imports[0]]),
+        "page_standard": import_lines([("typing", "Literal"), *filter_imports[0], *annotated]),
         "page": import_lines([(views, f"{name.camel}Read"), *filter_imports[1]]),
         "stub": import_lines(
             [

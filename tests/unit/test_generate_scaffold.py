@@ -60,8 +60,11 @@ def test_scaffold_composes_the_model_and_adds_service_controller_tests_and_route
     assert_file(
         app(project, "views", "article_page.py"),
         r'^    "-price",$',
-        r"^    title: Text \| None = Field\(default=None, max_length=120\)$",
-        r"^    author_id: int \| None = Field\(default=None, ge=1, le=2_147_483_647\)$",
+        # A query string has no null: the filters' schema gives the column's type alone.
+        r"^    title: Annotated\[Text, Field\(max_length=120\)\] \| SkipJsonSchema\[None\] = None$",
+        r"^    author_id: Annotated\[int, Field\(ge=1, le=2_147_483_647\)\] "
+        r"\| SkipJsonSchema\[None\] = None$",
+        r"^from pydantic\.json_schema import SkipJsonSchema$",
         r"^from demo\.app\.views\.columns import Text$",
     )
     assert_file(
@@ -242,3 +245,24 @@ def test_auth_gates_the_controller_with_the_authentication_dependency(project: P
         r"^    gate = get_args\(StaffUser\)\[1\].dependency$",
         r"^    assert response.status_code == 401$",
     )
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "slug:string{80}:uniq",  # one line
+        "a_rather_long_name_for_a_column_of_text:string{120}:index",  # the union on a line
+        "views:bigint:index",  # the union split at its `|`
+        "a_long_name_of_a_column_that_is_a_uuid:uuid:index",  # no bounds: no Annotated
+    ],
+)
+def test_an_index_filter_is_laid_out_as_black_lays_it_out(field: str) -> None:
+    import black
+
+    from fastapi_mvc.fields import parse_field
+    from fastapi_mvc.scaffolding import _filter
+
+    lines = _filter(parse_field(field))
+    source = "class Query:\n" + "\n".join(lines) + "\n"
+    assert black.format_str(source, mode=black.Mode(line_length=100)) == source
+    assert lines[-1].endswith("= None") and "SkipJsonSchema[None]" in "".join(lines)
