@@ -265,7 +265,8 @@ def render(request: NewProject, target: Path) -> Created:
                 ) from None
             return created
         with _staging(target) as staging:
-            run_copier(source.src_path, staging, **options)
+            if not _rendered_without_copier(request, source, staging, forced, defaults):
+                run_copier(source.src_path, staging, **options)
             if request.init_git:
                 _commit(staging)
     except OSError as error:
@@ -370,6 +371,32 @@ def _commit_forced(target: Path) -> list[str]:
         ]
     _commit(target)
     return []
+
+
+def _rendered_without_copier(
+    request: NewProject,
+    source: TemplateSource,
+    staging: Path,
+    forced: dict[str, Any],
+    defaults: dict[str, Any],
+) -> bool:
+    """Render our packaged template at a released version without copier, when nothing is
+    asked (new_render); copier records that version's tag as `_commit`."""
+    if request.use_repo or request.use_version or request.interactive:
+        return False
+    if source.vcs_ref is None or not template_versions.is_release(source.vcs_ref):
+        return False  # an unreleased template: copier records `git describe`, not a tag
+    from fastapi_mvc import new_render
+
+    return new_render.render(
+        template_versions.packaged_template(),
+        staging,
+        data=forced,
+        user_defaults=defaults,
+        src_path=source.src_path,
+        commit=source.vcs_ref,
+        quiet=request.quiet,
+    )
 
 
 def run_copier(src_path: str, dst_path: Path, **options: Any) -> None:

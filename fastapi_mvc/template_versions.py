@@ -162,6 +162,23 @@ def _fetch_bundle(repo: Path) -> None:
         (repo / ".git" / _REFS_MEMO).unlink(missing_ok=True)
 
 
+def packaged_template() -> Path:
+    """The template directory `current_source` commits (the installed package's)."""
+    return TEMPLATE_DIR
+
+
+def is_release(ref: str) -> bool:
+    """Whether `ref`, as `current_source` or `source_for_version` gives it, names a released
+    version (a tag) rather than a commit."""
+    if _COMMIT_ID.fullmatch(ref):
+        return False
+    try:
+        Version(ref)
+    except InvalidVersion:
+        return False
+    return True
+
+
 def _sorted_tags(repo: Path) -> list[str]:
     versions = []
     for tag in git("tag", "--list", cwd=repo).split():

@@ -19,7 +19,7 @@ ALIASES = {"n": "new", "g": "generate", "d": "destroy", "u": "update", "r": "run
 def main() -> None:
     """Console script entry point."""
     try:
-        if not _generator_command(sys.argv[1:]):
+        if not _generator_command(sys.argv[1:]) and not _new_command(sys.argv[1:]):
             from fastapi_mvc.cli import help_imports
 
             help_imports.install()
@@ -48,6 +48,22 @@ def _generator_command(argv: list[str]) -> bool:
 
     with boundary(verbose=lambda: False):
         run(Action(command), argv[1:], prog=f"fastapi-mvc {command}")
+    return True
+
+
+def _new_command(argv: list[str]) -> bool:
+    """Run `new ...` without Typer when its command line is a plain one (cli.new_run)."""
+    if not argv or ALIASES.get(argv[0], argv[0]) != "new" or "_FASTAPI_MVC_COMPLETE" in os.environ:
+        return False
+    from fastapi_mvc.cli import new_run
+
+    params = new_run.plain_arguments(argv[1:])
+    if params is None:
+        return False
+    from fastapi_mvc.cli.boundary import boundary
+
+    with boundary(verbose=lambda: False):
+        new_run.run(params, verbose=False)
     return True
 
 

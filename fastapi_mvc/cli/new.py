@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from fastapi_mvc.features import BY_ANSWER, FEATURES, Database
+from fastapi_mvc.features import BY_ANSWER, Database
 from fastapi_mvc.licenses import License
 
 _FEATURES = "Features (all on unless skipped)"
@@ -100,39 +99,14 @@ def new(
 
     Example: fastapi-mvc new -n --skip-redis ~/src/blog
     """
-    from fastapi_mvc import console
-    from fastapi_mvc.new_project import NewProject, check, next_steps, render
-    from fastapi_mvc.serving import make_install
+    from fastapi_mvc.cli import new_run
 
-    request = NewProject(
-        path=Path(app_path),
-        skipped=frozenset(f.answer for f in FEATURES if ctx.params[f"skip_{f.answer}"]),
-        database=database.value if database else None,
-        license=license.value if license else None,
-        repo_url=repo_url,
-        use_repo=use_repo,
-        use_version=use_version,
-        trust=trust,
-        interactive=not no_interaction and console.is_interactive(),
-        force=force,
-        init_git=not skip_git,
-        install=not skip_install,
-        quiet=quiet,
-    )
-    target = check(request)
-    out = console.Console(quiet=quiet, verbose=ctx.obj.get("verbose", False) if ctx.obj else False)
-    created = render(request, target)
-    out.debug(f"rendered {created.source.src_path} at {created.source.vcs_ref}")
-    for note in created.notes:
-        out.info(note)
-    if request.install and request.runs_template_code:
-        # Said before it starts: it takes a minute, and a log shows nothing until it ends.
-        out.status("run", "make install")
-        from rich.console import Console
-
-        with Console(stderr=True, quiet=quiet).status(f"Installing {target.name} (make install)"):
-            make_install(target)
-    out.info(next_steps(request, target))
+    params = {
+        **ctx.params,
+        "database": database.value if database else None,
+        "license": license.value if license else None,
+    }
+    new_run.run(params, verbose=bool(ctx.obj and ctx.obj.get("verbose")))
 
 
 def register(app: typer.Typer) -> None:

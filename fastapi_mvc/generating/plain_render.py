@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 SUFFIX = ".jinja"
-_KEYS = frozenset({"_generator", "_subdirectory", "_templates_suffix", "_envops", "_exclude"})
+KEYS = frozenset({"_generator", "_subdirectory", "_templates_suffix", "_envops", "_exclude"})
 _ENVOPS = frozenset(
     {
         "block_start_string",
@@ -52,7 +52,7 @@ _ENVOPS = frozenset(
 _STRICT = "jinja2.StrictUndefined"
 # What copier's render context and environment hold beyond the data (copier 9: `_render_context`,
 # `AnswersMap.combined`, `jinja_env`); the exclusions also see `_copier_operation`, "copy" here.
-_COPIER_NAMES = (
+COPIER_NAMES = (
     "_copier_answers",
     "_copier_conf",
     "_copier_phase",
@@ -67,16 +67,16 @@ _ANSWERS_FILE = ".copier-answers.yml"  # a path part copier renders as the answe
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # how copier splits a rendered exclusion
 
 
-class _NeedsCopier(Exception):
+class NeedsCopier(Exception):
     """A template used something only copier provides."""
 
 
-class _CopierOnly:
+class CopierOnly:
     """Stands for a name only copier's context has: defined, as there, but any use of it hands
     the run to copier (an undefined name would render `is defined` differently)."""
 
     def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
-        raise _NeedsCopier
+        raise NeedsCopier
 
     __getattr__ = __getitem__ = __call__ = __str__ = __iter__ = __len__ = __bool__ = _refuse
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __contains__ = _refuse
@@ -111,29 +111,21 @@ def render(path: Path, data: dict[str, Any]) -> dict[str, tuple[bytes, bool]] | 
             "undefined": jinja2.StrictUndefined,
         },
     )
-    env.globals.update(dict.fromkeys(_COPIER_NAMES, _CopierOnly()))
+    env.globals.update(dict.fromkeys(COPIER_NAMES, CopierOnly()))
     root = path / definition.subdirectory
     rendered: dict[str, tuple[bytes, bool]] = {}
     try:
-        excluded = _exclusions(definition.exclude, env, data)
-        render_part = _part_renderer(env, data)
+        excluded = exclusions(definition.exclude, env, data)
+        render_part = part_renderer(env, data)
         for source in _files(root):
-            relative = source.relative_to(root)
-            templated = relative.name.endswith(SUFFIX)
-            if templated:
-                relative = relative.with_name(relative.name[: -len(SUFFIX)])
-            elif source.with_name(source.name + SUFFIX).exists():
+            templated = source.name.endswith(SUFFIX)
+            if not templated and source.with_name(source.name + SUFFIX).exists():
                 continue  # the templated sibling is rendered in its place
-            parts = []
-            for part in relative.parts:  # as copier: the first part rendering empty drops it
-                parts.append(render_part(part))
-                if not parts[-1]:
-                    break
-            if not all(parts):
+            target = target_of(source.relative_to(root), render_part, templated)
+            if target is None:
                 continue
-            target = Path(*parts)
-            if _ANSWERS_FILE in parts or target.is_absolute() or ".." in target.parts:
-                return None  # copier writes its answers there, or refuses the path
+            if _ANSWERS_FILE in target.parts:
+                return None  # copier writes its answers there
             if excluded(target):
                 continue
             if templated:
@@ -142,12 +134,12 @@ def render(path: Path, data: dict[str, Any]) -> dict[str, tuple[bytes, bool]] | 
             else:
                 content = source.read_bytes()
             rendered[target.as_posix()] = (content, content[:2] == b"#!")
-    except (_NeedsCopier, jinja2.TemplateError, OSError, UnicodeDecodeError, ImportError):
+    except (NeedsCopier, jinja2.TemplateError, OSError, UnicodeDecodeError, ImportError):
         return None  # copier renders it, or says what is wrong in its own words
     return dict(sorted(rendered.items()))
 
 
-def _exclusions(
+def exclusions(
     patterns: list[str], env: Environment, data: dict[str, Any]
 ) -> Callable[[Path], bool]:
     """Copier's exclusion matcher: each pattern rendered, split into lines, NFD-normalised and
@@ -168,7 +160,7 @@ def _exclusions(
     return pathspec.PathSpec.from_lines(kind, lines).match_file
 
 
-def _part_renderer(env: Environment, data: dict[str, Any]) -> Callable[[str], str]:
+def part_renderer(env: Environment, data: dict[str, Any]) -> Callable[[str], str]:
     """Render a part of a path as copier does, compiling each distinct part once; a part with
     no Jinja syntax in it (most: `app`, `models`) is what Jinja would render, itself."""
     starts = (env.block_start_string, env.variable_start_string, env.comment_start_string)
@@ -184,6 +176,23 @@ def _part_renderer(env: Environment, data: dict[str, Any]) -> Callable[[str], st
     return render_part
 
 
+def target_of(relative: Path, render_part: Callable[[str], str], templated: bool) -> Path | None:
+    """Where copier writes the template path `relative`: each part rendered, a templated file's
+    suffix dropped; None when a part renders empty (copier skips the path). A path that would
+    leave the destination is copier's to refuse: NeedsCopier."""
+    if templated:
+        relative = relative.with_name(relative.name[: -len(SUFFIX)])
+    parts = []
+    for part in relative.parts:  # as copier: the first part rendering empty drops it
+        parts.append(render_part(part))
+        if not parts[-1]:
+            return None
+    target = Path(*parts)
+    if target.is_absolute() or ".." in target.parts:
+        raise NeedsCopier
+    return target
+
+
 def _definition(path: Path) -> _Definition | None:
     """What copier.yml says, when the generator needs nothing but Jinja and exclusions."""
     import yaml
@@ -193,8 +202,14 @@ def _definition(path: Path) -> _Definition | None:
         raw = yaml.load((path / DEFINITION).read_text(), Loader=loader)
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return None
-    if not isinstance(raw, dict) or not set(raw) <= _KEYS:
+    if not isinstance(raw, dict) or not set(raw) <= KEYS:
         return None  # questions, tasks, extensions...: copier's business
+    return definition_of(raw, path)
+
+
+def definition_of(raw: dict[str, Any], path: Path) -> _Definition | None:
+    """The settings `raw` of the copier template at `path`, when Jinja and exclusions are all
+    they ask for."""
     subdirectory, envops = raw.get("_subdirectory"), raw.get("_envops") or {}
     exclude = raw.get("_exclude", [])
     if raw.get("_templates_suffix", SUFFIX) != SUFFIX or not isinstance(subdirectory, str):

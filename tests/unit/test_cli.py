@@ -114,6 +114,81 @@ def test_a_generator_command_without_typer_still_fails_in_one_line(tmp_path):
     assert line.startswith("Error: ") and "nosuchthing" in line
 
 
+def typer_params(argv: list[str]) -> dict:
+    """The parameters Typer's `new` gets for `new ARGV`, its enums as their values."""
+    from typer.main import get_command
+
+    command = get_command(app).commands["new"]
+    params = command.make_context("new", list(argv)).params
+    return {key: getattr(value, "value", value) for key, value in params.items()}
+
+
+def test_new_read_without_typer_knows_every_option_typer_knows():
+    from typer.main import get_command
+
+    from fastapi_mvc.cli import new_run
+
+    typer_options = {
+        option
+        for param in get_command(app).commands["new"].params
+        for option in [*param.opts, *param.secondary_opts]
+        if option.startswith("-") and option not in {"-h", "--help"}
+    }
+    ours = {option for action in new_run.parser()._actions for option in action.option_strings}
+    assert ours == typer_options
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["blog"],
+        ["-n", "-I", "blog"],
+        ["-nIq", "--skip-redis", "--skip-helm", "~/src/blog"],
+        ["blog", "--database", "postgresql", "--license=BSD3", "-f"],
+        ["-Dnone", "--skip-git", "--repo-url", "https://example.com/b", "blog"],
+        ["--use-repo", "gh:x/y", "--use-version", "1.0", "--trust", "--", "-blog"],
+        ["--skip-jobs", "--skip-codecov", "--skip-nix", "--skip-vagrantfile", "blog"],
+        ["--skip-aiohttp", "--skip-actions", "-RAVHGCNJ", "blog", "--license", "no"],
+    ],
+)
+def test_new_read_without_typer_makes_the_request_typer_makes(argv, monkeypatch):
+    from fastapi_mvc.cli import new_run
+
+    monkeypatch.setenv("REPO_URL", "https://example.com/from-env")
+    assert new_run.plain_arguments(argv) == typer_params(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help", "blog"],
+        ["blog", "-h"],
+        ["--skip-red", "blog"],  # an abbreviation: Typer refuses it
+        ["--database", "mysql", "blog"],
+        ["--license", "GPL", "blog"],
+        ["blog", "other"],
+        [],
+        ["--skip-redis=yes", "blog"],
+    ],
+)
+def test_new_leaves_to_typer_what_is_not_plain(argv):
+    from fastapi_mvc.cli import new_run
+
+    assert new_run.plain_arguments(argv) is None
+
+
+def test_new_runs_without_typer_and_a_mistake_still_gets_typers_message(tmp_path):
+    created = run_main(tmp_path, "new", "-n", "-I", "-q", "--skip-git", "blog")
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "blog" / "pyproject.toml").is_file()
+    assert created.stdout.splitlines()[-1] == "[]"
+
+    wrong = run_main(tmp_path, "n", "-n", "--databse", "postgresql", "other")
+    assert wrong.returncode == 2
+    assert "No such option: --databse" in wrong.stderr
+    assert not (tmp_path / "other").exists()
+
+
 def test_options_before_a_generator_command_go_through_typer(tmp_path):
     result = run_main(tmp_path, "-v", "generate", "script", "deploy.sh")
     assert result.returncode == 0, result.stderr

@@ -24,6 +24,14 @@ from fastapi_mvc import copier_speed
 IDENTITY = ("-c", "user.name=T", "-c", "user.email=t@example.com")
 
 
+def new_through_copier() -> tuple[str, ...]:
+    """`new` with copier: a `new -n` of the packaged release renders without it (new_render),
+    one of a named version through it."""
+    from fastapi_mvc.template_versions import released_versions
+
+    return ("new", "--use-version", released_versions()[-1], "-n", "-I", "-q", "--skip-git")
+
+
 def git_logging_to(directory: Path, log: Path) -> dict[str, str]:
     """An environment whose `git` is a shim that notes each call in `log` and runs the real one."""
     real = shutil.which("git")
@@ -53,9 +61,7 @@ def test_new_starts_a_handful_of_git_processes_not_one_per_file(
     """(With the template cache made, by the pristine project's `new`: a first run makes it.)"""
     shims, log = tmp_path / "bin", tmp_path / "git.log"
     shims.mkdir()
-    result = run_tool(
-        "new", "-n", "-I", "-q", "--skip-git", "demo", cwd=tmp_path, env=git_logging_to(shims, log)
-    )
+    result = run_tool(*new_through_copier(), "demo", cwd=tmp_path, env=git_logging_to(shims, log))
     assert result.returncode == 0, result.stderr
     calls = log.read_text().splitlines()
     rendered = sum(1 for path in (tmp_path / "demo").rglob("*") if path.is_file())
@@ -81,7 +87,8 @@ def test_the_block_leaves_copier_as_it_was() -> None:
 
 
 def test_new_renders_the_same_project_with_and_without_it(pristine: Path, tmp_path: Path) -> None:
-    """pristine was made by `new`, within the block; this copy by copier as it ships."""
+    """pristine was made by `new` (new_render, or copier within the block); this copy by copier
+    as it ships."""
     from fastapi_mvc import template_versions
 
     source = template_versions.current_source()
@@ -156,7 +163,7 @@ def test_a_second_new_compiles_from_the_bytecode_cache_and_renders_the_same(
 
     cached = cache_dir() / "jinja-bytecode"
     assert any(cached.iterdir()), "the pristine project's `new` filled the cache"
-    result = run_tool("new", "-n", "-I", "-q", "--skip-git", "demo", cwd=tmp_path)
+    result = run_tool(*new_through_copier(), "demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert tree_checksum(tmp_path / "demo") == tree_checksum(pristine)
 
@@ -223,9 +230,7 @@ def test_copier_clones_end_with_the_submodule_update_it_skips_when_there_is_none
 def test_new_updates_no_submodules_in_a_template_without_any(tmp_path: Path) -> None:
     shims, log = tmp_path / "bin", tmp_path / "git.log"
     shims.mkdir()
-    result = run_tool(
-        "new", "-n", "-I", "-q", "--skip-git", "demo", cwd=tmp_path, env=git_logging_to(shims, log)
-    )
+    result = run_tool(*new_through_copier(), "demo", cwd=tmp_path, env=git_logging_to(shims, log))
     assert result.returncode == 0, result.stderr
     calls = log.read_text().splitlines()
     assert not [call for call in calls if call.startswith("submodule")], calls
