@@ -18,8 +18,6 @@ of ten fields, one nested, validated, answered with a response model):
 - minimal: `FastAPI()` with the two routes;
 - ours: `get_application()` as generated, plus the orders router;
 - ours without the body-limit middleware (the lever "drop BodyLimitMiddleware");
-- ours with the controllers' routers included on the application under `/api` (the lever
-  "flatten the root router": included routers are matched level by level);
 - before: `--before`'s application, as generated.
 
 Not a test: it prints numbers and always exits 0.
@@ -79,26 +77,8 @@ def ours(pkg: str, lever: str = "") -> Any:
             for middleware in app.user_middleware
             if middleware.cls.__name__ != "BodyLimitMiddleware"
         ]
-    if lever == "flat":
-        root = importlib.import_module(f"{pkg}.app.router").root_api_router
-        app.router.routes = [
-            route for route in app.router.routes if getattr(route, "original_router", 0) is not root
-        ]
-        for name in router_modules(pkg):
-            module = importlib.import_module(f"{pkg}.app.controllers.{name}")
-            app.include_router(module.router, prefix=root.prefix)
     app.include_router(orders_router())
     return app
-
-
-def router_modules(pkg: str) -> list[str]:
-    """The controller modules app/router.py includes, in its order."""
-    text = Path(importlib.import_module(f"{pkg}.app.router").__file__ or "").read_text()
-    return [
-        line.split("(")[1].split(".")[0]
-        for line in text.splitlines()
-        if line.startswith("root_api_router.include_router(")
-    ]
 
 
 async def start(app: Any) -> dict[str, Any]:
@@ -185,7 +165,6 @@ async def child(ours_pkg: str, before_pkg: str | None, rounds: int) -> None:
     state = await start(app)  # one lifespan per package: its clients serve every variant
     cases["ours"] = (app, state)
     cases["ours, no body limit"] = (ours(ours_pkg, "no body limit"), state)
-    cases["ours, flat router"] = (ours(ours_pkg, "flat"), state)
     if before_pkg:
         app = ours(before_pkg)
         cases["before"] = (app, await start(app))

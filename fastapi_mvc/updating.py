@@ -267,7 +267,33 @@ def _update_a_copy(checked: Plan, request: UpdateRequest, scratch: Path) -> tupl
 
     with _copier_errors(checked.project.template_path), copier_speed.faster():
         copier.run_update(root, answers_file=ANSWERS_FILE, unsafe=False, **options)
+    if checked.ours:
+        _keep_router_registrations(checked, root, copy, head)
     return copy, head
+
+
+def _keep_router_registrations(checked: Plan, root: Path, copy: Path, head: str) -> None:
+    """A conflicted root router whose only changes were `generate`'s registrations becomes the
+    new template's, with the same controllers registered (router_merge)."""
+    import yaml
+
+    from fastapi_mvc.router_merge import keep_registrations
+
+    router = root / checked.project.package_name / "app" / "router.py"
+    if not has_markers(router) and not router.with_name(router.name + ".rej").exists():
+        return
+    yours = git.show(copy, head, router.relative_to(copy).as_posix())
+    new_answers = yaml.safe_load((root / ANSWERS_FILE).read_text())
+    if yours is None or not isinstance(new_answers, dict):
+        return
+    old_answers = {k: v for k, v in checked.project.answers.items() if not k.startswith("_")}
+    keep_registrations(
+        router,
+        yours,
+        template_versions.repository_path(),
+        (checked.project.template_commit, str(checked.target.vcs_ref)),
+        (old_answers, {k: v for k, v in new_answers.items() if not k.startswith("_")}),
+    )
 
 
 def _point_answers_at(answers_file: Path, src_path: str, copy: Path) -> None:

@@ -3,11 +3,10 @@
 The root router ends with an explicit marker; a controller is included right above it and its
 module imported in sorted position, the way ruff's isort and black would write it:
 
-    from fastapi import APIRouter
-
     from demo.app.controllers import articles, ready
+    from demo.app.routing import ApiRouter
 
-    root_api_router = APIRouter(prefix="/api")
+    root_api_router = ApiRouter(prefix="/api")
 
     root_api_router.include_router(ready.router)
     root_api_router.include_router(articles.router)

@@ -11,7 +11,8 @@ import re
 import subprocess
 
 import pytest
-from support import run_cli, tree_checksum
+from packaging.version import Version
+from support import commit_as_user, run_cli, tree_checksum
 
 from fastapi_mvc import template_versions
 
@@ -41,6 +42,22 @@ def test_an_old_project_updates_to_the_current_template(tmp_path, version, flags
     old = make(tmp_path / "old", "--use-version", version, *flags)
     fresh = make(tmp_path / "fresh", *flags)
     assert tree_checksum(old) != tree_checksum(fresh)
+    result = run_cli("update", "-n", "-q", cwd=old)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"conflicts\s+0\b", result.output), result.output
+    assert tree_checksum(old) == tree_checksum(fresh)
+
+
+def test_controllers_generated_before_the_router_changed_stay_registered(tmp_path):
+    """0.35.0 made the root router an ApiRouter: the lines around the registrations changed."""
+    before = [v for v in older_versions() if Version(v) < Version("0.35.0")][-1]
+    old = make(tmp_path / "old", "--use-version", before)
+    fresh = make(tmp_path / "fresh")
+    for project in (old, fresh):
+        for name in ("articles", "comments"):
+            result = run_cli("generate", "controller", name, "index", cwd=project)
+            assert result.exit_code == 0, result.output
+    commit_as_user(old, "articles and comments")
     result = run_cli("update", "-n", "-q", cwd=old)
     assert result.exit_code == 0, result.output
     assert re.search(r"conflicts\s+0\b", result.output), result.output

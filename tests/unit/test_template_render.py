@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
+import yaml
 from packaging.licenses import canonicalize_license_expression
 from support import assert_file, assert_no_file, new_project
 
@@ -193,9 +194,9 @@ def test_router_has_the_shape_the_controller_generator_edits(
     if variant == "bare":
         controllers, primes = ("ready", "")
     assert body == (
-        "\n\nfrom fastapi import APIRouter\n\n"
-        f"from {name}.app.controllers import {controllers}\n\n"
-        'root_api_router = APIRouter(prefix="/api")\n\n'
+        f"\n\nfrom {name}.app.controllers import {controllers}\n"
+        f"from {name}.app.routing import ApiRouter\n\n"
+        'root_api_router = ApiRouter(prefix="/api")\n\n'
         "root_api_router.include_router(ready.router)\n"
         f"{primes}"
         "# fastapi-mvc: generated controllers are included above this line.\n"
@@ -383,7 +384,9 @@ def test_mypy_is_configured_strict_with_narrow_exceptions(
     assert mypy["strict"] is True
     assert mypy["files"] == [package(project), "tests"]
     ignored_imports = [o["module"] for o in mypy["overrides"] if o.get("ignore_missing_imports")]
-    assert ignored_imports == [["gunicorn", "gunicorn.*", "uvicorn_worker"]]
+    database = yaml.safe_load((project / ".fastapi-mvc.yml").read_text())["database"]
+    with_database = [["greenlet"]] if database != "none" else []
+    assert ignored_imports == [["gunicorn", "gunicorn.*", "uvicorn_worker"], *with_database]
     assert ("untyped_calls_exclude" in mypy) is (variant in ("full", "redis-only"))
     # The real error mypy found: FastAPI's telemetry= takes a TelemetryConfig.
     assert_file(project / package(project) / "app/asgi.py", r"^TELEMETRY_OFF: TelemetryConfig = ")
