@@ -107,13 +107,17 @@ def update(request: UpdateRequest) -> UpdateSummary:
     checked = plan(request)
     summary = UpdateSummary(checked.from_version, checked.to_version, pretend=request.pretend)
     try:
-        with stop_on_signals(), tempfile.TemporaryDirectory(prefix="fastapi-mvc-update.") as tmp:
+        with (
+            stop_on_signals() as signals,
+            tempfile.TemporaryDirectory(prefix="fastapi-mvc-update.") as tmp,
+        ):
             scratch = Path(tmp)
             with library_temporaries_in(scratch / "tmp"):
                 copy, head = _update_a_copy(checked, request, scratch)
                 changes = _read_back(checked, copy, head, scratch, summary)
             if not request.pretend:
-                apply_changes(git.top_level(checked.project.root), copy, changes)
+                top = git.top_level(checked.project.root)
+                apply_changes(top, copy, changes, stopped=signals.settle())
     except Stopped as stopped:
         raise UpdateInterrupted(stopped.signum) from None
     return summary
@@ -390,10 +394,15 @@ def has_markers(path: Path) -> bool:
 # -- into the project ------------------------------------------------------------------------
 
 
-def apply_changes(top: Path, copy: Path, changes: list[tuple[str, str]]) -> None:
-    """Bring the copy's changes into the project: all of them, or (on failure or signal) none."""
+def apply_changes(
+    top: Path, copy: Path, changes: list[tuple[str, str]], stopped: list[int] | None = None
+) -> None:
+    """Bring the copy's changes into the project: all of them, or (on failure or signal) none.
+    `stopped` holds the signals received since the caller stopped acting on them (settle)."""
     done: list[tuple[str, str]] = []
     with _signals_deferred() as received:
+        if stopped:
+            raise Stopped(stopped[0])  # before anything was written
         try:
             for status, path in changes:
                 _apply_one(top, copy, status, path)  # atomic: all of this path, or nothing
@@ -463,19 +472,34 @@ def library_temporaries_in(directory: Path) -> Iterator[None]:
         tempfile.tempdir = previous
 
 
+class Signals:
+    """The SIGINT and SIGTERM received during an update, and whether they still stop it."""
+
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self.stopping = True
+
+    def settle(self) -> list[int]:
+        """From now on a signal is only recorded: the project is about to be written, and after
+        that the update is done (a signal then waits for the cleanup, and says nothing untrue
+        such as "unchanged"). Returns the record, for apply_changes to act on safely."""
+        self.stopping = False
+        return self.received
+
+
 @contextmanager
-def stop_on_signals() -> Iterator[None]:
+def stop_on_signals() -> Iterator[Signals]:
     """SIGINT and SIGTERM stop the update (once; a second signal waits for the cleanup)."""
-    received: list[int] = []
+    signals = Signals()
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-        if len(received) == 1:
+        signals.received.append(signum)
+        if signals.stopping and len(signals.received) == 1:
             raise Stopped(signum)
 
     previous = {number: signal.signal(number, stop) for number in _SIGNALS}
     try:
-        yield
+        yield signals
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -107,14 +107,17 @@ def move(request: MoveRequest) -> MoveSummary:
         pretend=request.pretend,
     )
     try:
-        with stop_on_signals(), tempfile.TemporaryDirectory(prefix="fastapi-mvc-move.") as tmp:
+        with (
+            stop_on_signals() as signals,
+            tempfile.TemporaryDirectory(prefix="fastapi-mvc-move.") as tmp,
+        ):
             scratch = Path(tmp)
             with library_temporaries_in(scratch / "tmp"):
                 copy, summary.head = _merge_in_a_copy(checked, scratch, summary)
                 changes = git.changes_since(copy, summary.head)
                 _summarise(copy, changes, summary)
             if not request.pretend:
-                apply_changes(checked.top, copy, changes)
+                apply_changes(checked.top, copy, changes, stopped=signals.settle())
     except Stopped as stopped:
         raise UpdateInterrupted(stopped.signum) from None
     return summary

@@ -465,3 +465,30 @@ def test_the_templates_exclude_patterns_render_with_every_released_versions_answ
                 environment.from_string(pattern).render(answers)
             except jinja2.UndefinedError as error:
                 pytest.fail(f"_exclude {pattern!r} does not render at {version}: {error}")
+
+
+# -- signals once the project is being written --------------------------------------------------
+
+
+def test_a_signal_before_the_project_is_written_stops_with_nothing_written(tmp_path):
+    from fastapi_mvc.updating import Stopped, apply_changes
+
+    top, copy = tmp_path / "project", tmp_path / "copy"
+    top.mkdir()
+    copy.mkdir()
+    (copy / "new.txt").write_text("new\n")
+    with pytest.raises(Stopped):
+        apply_changes(top, copy, [("A", "new.txt")], stopped=[signal.SIGTERM])
+    assert list(top.iterdir()) == []
+
+
+def test_a_signal_after_settling_is_recorded_and_stops_nothing():
+    """Once the project is written, the update is done: a late Ctrl-C must not make it say
+    "the project is unchanged" (the move once did, after writing every file)."""
+    from fastapi_mvc.updating import stop_on_signals
+
+    with stop_on_signals() as signals:
+        signals.settle()
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)  # the handler runs at the next bytecode
+    assert signals.received == [signal.SIGTERM]
