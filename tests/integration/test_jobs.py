@@ -23,6 +23,7 @@ a launcher adds to the worker's modules: the project is not changed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -151,6 +152,7 @@ class Stack:
             env={**self.env, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # a group of its own: stop_worker stops its processes too
         )
 
     def serve(self, workers: int = 2, **env: str) -> tuple[subprocess.Popen, str]:
@@ -176,6 +178,15 @@ class Stack:
             stdout=subprocess.PIPE,
             text=True,
         )
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Stop a worker and every process it started. Stopping its main process alone (SIGKILL
+    after 10 s, within the worker's 30 s of grace) once left a worker process running, orphaned,
+    after the suite had ended."""
+    stop_process(worker)
+    with contextlib.suppress(ProcessLookupError):  # none of its group is left
+        os.killpg(worker.pid, signal.SIGKILL)
 
 
 def get(url: str, timeout: float = 30) -> tuple[int, dict[str, str], str]:
@@ -233,7 +244,7 @@ def web(stack: Stack) -> Iterator[str]:
     server, base = stack.serve()
     yield base
     stop_process(server)
-    stop_process(worker)
+    stop_worker(worker)
 
 
 def test_an_endpoint_gets_its_result_from_a_worker(web: str) -> None:
@@ -291,7 +302,7 @@ def test_a_killed_worker_is_replaced_and_its_retryable_job_run_again(
         wait_until(lambda: len(children(worker.pid)) == 2, 30, worker, "a replacement")
         assert victim not in children(worker.pid)
     finally:
-        stop_process(worker)
+        stop_worker(worker)
 
 
 def test_a_job_that_kills_its_worker_each_time_is_given_up_after_its_runs(
@@ -316,7 +327,7 @@ def test_a_job_that_kills_its_worker_each_time_is_given_up_after_its_runs(
         assert len(lines(marker)) == 2
         wait_until(lambda: len(children(worker.pid)) == 2, 30, worker, "replacements")
     finally:
-        stop_process(worker)
+        stop_worker(worker)
     assert "given up: its worker died during each of its 2 run(s)" in log.read_text()
 
 
@@ -333,7 +344,7 @@ def test_sigterm_lets_the_running_job_finish(stack: Stack, tmp_path: Path) -> No
         output, _ = client.communicate(timeout=60)
         assert worker.wait(timeout=30) == 0
     finally:
-        stop_process(worker)
+        stop_worker(worker)
     assert json.loads(output) == {"error": None, "value": "finished"}
     assert [line.split()[0] for line in lines(marker)] == ["start", "done"]
 
@@ -368,7 +379,7 @@ def test_the_liveness_probe_follows_the_worker_processes_heartbeats(
     finally:
         if stopped is not None:
             os.kill(stopped, signal.SIGCONT)
-        stop_process(worker)
+        stop_worker(worker)
     # Stopped workers leave no heartbeat behind.
     assert list(tmp_path.iterdir()) == []
     assert alive().stderr == f"Not alive: no worker process beats in {tmp_path}\n"
