@@ -41,6 +41,7 @@ _SETTINGS = frozenset(
 )
 _QUESTION_KEYS = frozenset({"type", "help", "default", "choices", "validator", "when"})
 _TYPES = frozenset({"str", "bool"})
+_IGNORED = frozenset({"__pycache__", ".DS_Store"})  # what the template's git history leaves out
 # copier's cast_to_bool: YAML's words for true and false.
 _TRUE = frozenset({"y", "yes", "t", "true", "on"})
 _FALSE = frozenset({"n", "no", "f", "false", "off", "~", "null", "none"})
@@ -242,41 +243,34 @@ def _tree(
     root = template / definition.subdirectory
     excluded = plain_render.exclusions(definition.exclude, env, context)
     render_part = plain_render.part_renderer(env, context)
+    sources = [
+        Path(folder, name)
+        for folder, _, names in os.walk(root)
+        for name in names
+        if name not in _IGNORED and not name.endswith((".pyc", ".pyo"))
+    ]
+    holding = {
+        root / folder for source in sources for folder in source.relative_to(root).parents[:-1]
+    }
     folders: list[str] = []
     files: dict[str, tuple[bytes, bool]] = {}
-    for folder, _, names in sorted(os.walk(root)):
-        source_folder = Path(folder)
-        for source in [source_folder, *(source_folder / name for name in sorted(names))]:
-            is_folder = source == source_folder
-            if is_folder and (source == root or not _holds_a_file(source)):
-                continue
-            templated = not is_folder and source.name.endswith(plain_render.SUFFIX)
-            if not templated and source.with_name(source.name + plain_render.SUFFIX).exists():
-                continue  # the templated sibling is rendered in its place
-            target = plain_render.target_of(source.relative_to(root), render_part, templated)
-            if target is None or excluded(target):
-                continue
-            if is_folder:
-                folders.append(target.as_posix())
-                continue
-            with open(source, "rb") as file:
-                executable = file.read(2) == b"#!"
-            if templated:
-                name = source.relative_to(template).as_posix()
-                content = env.get_template(name).render(**context).encode()
-            else:
-                content = source.read_bytes()
-            files[target.as_posix()] = (content, executable)
+    for source in sorted([*holding, *sources]):
+        templated = source not in holding and source.name.endswith(plain_render.SUFFIX)
+        if not templated and source.with_name(source.name + plain_render.SUFFIX).exists():
+            continue  # the templated sibling is rendered in its place
+        target = plain_render.target_of(source.relative_to(root), render_part, templated)
+        if target is None or excluded(target):
+            continue
+        if source in holding:
+            folders.append(target.as_posix())
+            continue
+        content = source.read_bytes()
+        executable = content[:2] == b"#!"
+        if templated:
+            name = source.relative_to(template).as_posix()
+            content = env.get_template(name).render(**context).encode()
+        files[target.as_posix()] = (content, executable)
     return folders, files
-
-
-def _holds_a_file(folder: Path) -> bool:
-    ignored = {"__pycache__", ".DS_Store"}
-    return any(
-        name not in ignored and not name.endswith((".pyc", ".pyo"))
-        for _, _, names in os.walk(folder)
-        for name in names
-    )
 
 
 def _write(
@@ -285,9 +279,8 @@ def _write(
     """Write as copier does, saying what it says unless quiet; a file's mode is what a checkout
     under this umask gives it."""
     from fastapi_mvc.console import echo  # which drops the colour where it is off
+    from fastapi_mvc.files import new_file_mode
 
-    mask = os.umask(0)
-    os.umask(mask)
     verb = f"{_OK}{'create':>10}{_RESET}"
     if not quiet:
         echo(f"\nCopying from template version {version}", err=True)
@@ -298,7 +291,7 @@ def _write(
             content, executable = files[path]
             (dst / path).parent.mkdir(parents=True, exist_ok=True)
             (dst / path).write_bytes(content)
-            mode = (0o777 if executable else 0o666) & ~mask
+            mode = new_file_mode(executable)
             if (dst / path).stat().st_mode & 0o777 != mode:
                 (dst / path).chmod(mode)
         else:

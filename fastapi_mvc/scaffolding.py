@@ -132,6 +132,7 @@ def resource_data(
     """The data every resource template reads."""
     ordered = [a.column for a in attributes if a.type not in UNORDERED]
     filters = [a for a in attributes if a.indexed and a.type not in UNFILTERED]
+    filter_lines = [_filter(attribute) for attribute in filters]
     unfiltered = next(
         (a.column for a in attributes if a not in filters), "created_at" if timestamps else "id"
     )
@@ -153,14 +154,14 @@ def resource_data(
         ),
         "sorts": ["id", *ordered, *(["created_at", "updated_at"] if timestamps else [])],
         "ordered": ordered,
-        "filters": [_filter(attribute) for attribute in filters],
+        "filters": filter_lines,
         "filtered": [attribute.column for attribute in filters],
         "unfiltered": unfiltered,
         "unique": unique,
         "changed": attributes[0].column if attributes else None,
         "timestamps": timestamps,
         "gate": gate,
-        "imports": _imports(package, name, plural, gate, filters),
+        "imports": _imports(package, name, plural, gate, filters, filter_lines),
         "factory": _factory(package, name, tests, gate),
     }
 
@@ -191,13 +192,18 @@ def _filter(attribute: Attribute) -> list[str]:
 
 
 def _imports(
-    package: str, name: Name, plural: Name, gate: str | None, filters: list[Attribute]
+    package: str,
+    name: Name,
+    plural: Name,
+    gate: str | None,
+    filters: list[Attribute],
+    filter_lines: list[list[str]],
 ) -> dict[str, list[str]]:
     """The first-party imports of the controller and of the service, isort's way."""
     app = f"{package}.app"
     views = f"{app}.views.{name.snake}"
     filter_imports = view_imports(package, [a for a in filters if a.type not in INT_RANGES])
-    bounded = any(a.type == "string" or a.type in INT_RANGES for a in filters)
+    bounded = any("Annotated[" in line for lines in filter_lines for line in lines)
     annotated = [("typing", "Annotated")] if bounded else []
     controller = [
         (f"{app}.controllers.base", verb) for verb in ("Controller", "delete", "get", "patch")

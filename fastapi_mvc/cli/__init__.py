@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 ALIASES = {"n": "new", "g": "generate", "d": "destroy", "u": "update", "r": "run"}
@@ -19,7 +20,7 @@ ALIASES = {"n": "new", "g": "generate", "d": "destroy", "u": "update", "r": "run
 def main() -> None:
     """Console script entry point."""
     try:
-        if not _generator_command(sys.argv[1:]) and not _new_command(sys.argv[1:]):
+        if not _without_typer(sys.argv[1:]):
             from fastapi_mvc.cli import help_imports
 
             help_imports.install()
@@ -31,39 +32,42 @@ def main() -> None:
         raise SystemExit(130) from None
 
 
-def _generator_command(argv: list[str]) -> bool:
-    """Run `generate ...` or `destroy ...` without Typer, if that is the command line.
+def _without_typer(argv: list[str]) -> bool:
+    """Run `generate ...` and `destroy ...`, and a plain `new ...`, without Typer.
 
-    Both hand every word after their name to the generator's own parser, so Typer has nothing
-    to parse; yet loading it, and its pydantic coercion of any parameter, took a third of a
-    `generate controller`. Options before the command (`-v generate ...`) and shell completion
-    still go through Typer, which runs the same function (`cli.generate`).
+    `generate` and `destroy` hand every word after their name to the generator's own parser, and
+    `new` reads a plain command line with argparse (cli.new_run), so Typer has nothing to parse;
+    yet loading it, and its pydantic coercion of any parameter, took a third of those commands.
+    Options before the command (`-v generate ...`), shell completion and anything `new` does not
+    read plainly still go through Typer, which runs the same functions.
     """
     command = ALIASES.get(argv[0], argv[0]) if argv else None
-    if command not in {"generate", "destroy"} or "_FASTAPI_MVC_COMPLETE" in os.environ:
+    if "_FASTAPI_MVC_COMPLETE" in os.environ:
+        return False
+    work: Callable[[], None]
+    if command in {"generate", "destroy"}:
+        from fastapi_mvc.generating.command import run
+        from fastapi_mvc.generating.runtime import Action
+
+        def work() -> None:
+            run(Action(command), argv[1:], prog=f"fastapi-mvc {command}")
+
+    elif command == "new":
+        from fastapi_mvc.cli import new_run
+
+        params = new_run.plain_arguments(argv[1:])
+        if params is None:
+            return False
+
+        def work() -> None:
+            new_run.run(params, verbose=False)
+
+    else:
         return False
     from fastapi_mvc.cli.boundary import boundary
-    from fastapi_mvc.generating.command import run
-    from fastapi_mvc.generating.runtime import Action
 
     with boundary(verbose=lambda: False):
-        run(Action(command), argv[1:], prog=f"fastapi-mvc {command}")
-    return True
-
-
-def _new_command(argv: list[str]) -> bool:
-    """Run `new ...` without Typer when its command line is a plain one (cli.new_run)."""
-    if not argv or ALIASES.get(argv[0], argv[0]) != "new" or "_FASTAPI_MVC_COMPLETE" in os.environ:
-        return False
-    from fastapi_mvc.cli import new_run
-
-    params = new_run.plain_arguments(argv[1:])
-    if params is None:
-        return False
-    from fastapi_mvc.cli.boundary import boundary
-
-    with boundary(verbose=lambda: False):
-        new_run.run(params, verbose=False)
+        work()
     return True
 
 
